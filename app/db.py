@@ -1,0 +1,158 @@
+"""The SQLite file under the session store: connections, transactions, WAL, loss histories.
+
+- One connection per thread (stdlib sqlite3), WAL journal, `synchronous=NORMAL`: a commit
+  survives a crash of the process (kill -9); the file is never left corrupt.
+- Writers of this process queue on one Python lock (a commit takes ~0.1 ms), so SQLite's
+  busy handler, which sleeps for milliseconds, only ever sees other processes.
+- While serving, a background thread folds the WAL into the database (`checkpointer`)
+  instead of SQLite doing it inside whichever commit crosses its threshold.
+- Loss histories (one float per update, unbounded) are raw float64, exact: full chunks of
+  CHUNK losses in `history`, the rest in the session row's `tail`, so a step writes one row
+  and a few bytes however long the history has grown.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from array import array
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+CHUNK = 512  # losses per history row
+CHECKPOINT_EVERY_SECONDS = 1.0
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS sessions (
+    id TEXT PRIMARY KEY, preset TEXT, network TEXT NOT NULL, dataset TEXT NOT NULL,
+    tail BLOB NOT NULL, version INTEGER NOT NULL, created REAL NOT NULL,
+    updated REAL NOT NULL, used REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS datasets (
+    id TEXT PRIMARY KEY, dataset TEXT NOT NULL, created REAL NOT NULL, used REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS history (
+    id TEXT NOT NULL, chunk INTEGER NOT NULL, losses BLOB NOT NULL, PRIMARY KEY (id, chunk)
+);
+CREATE INDEX IF NOT EXISTS sessions_used ON sessions (used);
+CREATE INDEX IF NOT EXISTS datasets_used ON datasets (used);
+"""
+
+
+def dumps(doc: Any) -> str:
+    """JSON text of an engine document (floats written shortest-exact, as json does)."""
+    return orjson.dumps(doc, option=orjson.OPT_SERIALIZE_NUMPY).decode()
+
+
+def loads(text: str | bytes) -> Any:
+    """Inverse of `dumps`."""
+    return orjson.loads(text)
+
+
+def tail_of(history: list[float]) -> bytes:
+    """The losses after the last full chunk, as raw float64."""
+    return array("d", history[len(history) // CHUNK * CHUNK:]).tobytes()
+
+
+def full_chunks(history: list[float]) -> int:
+    """How many full chunks the history fills."""
+    return len(history) // CHUNK
+
+
+class Database:
+    """One SQLite file, shared by every thread of the process."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.write_lock = threading.Lock()
+        self._local = threading.local()
+        self._checkpointer: threading.Thread | None = None
+        self._stop = threading.Event()
+        self.conn().executescript(SCHEMA)
+
+    def conn(self) -> sqlite3.Connection:
+        """This thread's connection (opened on first use)."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
+                                   timeout=10.0)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            if self._checkpointer is not None:
+                conn.execute("PRAGMA wal_autocheckpoint=0")
+            self._local.conn = conn
+        return conn
+
+    @contextmanager
+    def transaction(self, plain: bool = False) -> Iterator[sqlite3.Connection]:
+        """Statements inside commit together or not at all (`plain`: a single statement)."""
+        db = self.conn()
+        with self.write_lock:
+            if plain:
+                yield db
+                return
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+
+    @staticmethod
+    def write_chunks(db: sqlite3.Connection, ident: str, history: list[float], first: int
+                     ) -> None:
+        """Store the full chunks from `first` on (the partial last one is the row's tail)."""
+        db.executemany("INSERT OR REPLACE INTO history VALUES (?, ?, ?)", [
+            (ident, k, array("d", history[k * CHUNK:(k + 1) * CHUNK]).tobytes())
+            for k in range(first, full_chunks(history))])
+
+    def read_history(self, ident: str, tail: bytes) -> list[float]:
+        """A session's whole loss history: its chunks, then its tail."""
+        losses = array("d")
+        for (blob,) in self.conn().execute(
+                "SELECT losses FROM history WHERE id = ? ORDER BY chunk", (ident,)):
+            losses.frombytes(blob)
+        losses.frombytes(tail)
+        return losses.tolist()
+
+    def start_checkpointer(self, every: float = CHECKPOINT_EVERY_SECONDS) -> None:
+        """Fold the WAL into the database every `every` s from a background thread.
+
+        SQLite's automatic checkpoint fsyncs inside the commit that crosses its threshold,
+        stalling that request (and, for steps run on the event loop, the whole server) for
+        tens of milliseconds; a PASSIVE checkpoint here never blocks writers.
+        """
+        if self._checkpointer is not None:
+            return
+
+        def run() -> None:
+            while not self._stop.wait(every):
+                with suppress(sqlite3.Error):
+                    self.conn().execute("PRAGMA wal_checkpoint(PASSIVE)")
+            self.close()
+
+        self._checkpointer = threading.Thread(target=run, name="wal-checkpoint", daemon=True)
+        self._checkpointer.start()
+
+    def stop_checkpointer(self) -> None:
+        """Stop the background checkpoint (at shutdown) and checkpoint once more."""
+        if self._checkpointer is not None:
+            self._stop.set()
+            self._checkpointer.join(timeout=10)
+            self._checkpointer = None
+            self._stop.clear()
+        with suppress(sqlite3.Error):
+            self.conn().execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+    def close(self) -> None:
+        """Close this thread's connection (others close when their threads end)."""
+        conn: Any = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None

@@ -1,0 +1,147 @@
+"""Exception handlers: every user mistake becomes a 4xx with a message saying what to change.
+
+FastAPI's default validation handler echoes the offending input back, and an input of
+1e999 or NaN cannot be written as JSON, which would turn a 422 into a 500; ours never echoes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.store import Busy, NotFound
+from engine.errors import DatasetError, DivergenceError, EngineError, SpecError
+
+ROW_FIELDS = {"inputs", "targets", "rows"}
+BODY_PARSE_ERROR = "There was an error parsing the body"  # FastAPI's 400 text
+
+
+class LimitError(ValueError):
+    """A request beyond one of the configured limits (answered 422)."""
+
+
+def where(loc: Sequence[Any]) -> str:
+    """A readable location: `inputs: row 3, column 1`, `weight.value`, `query resolution`."""
+    parts = list(loc)
+    prefix = ""
+    if parts and parts[0] in ("body", "query", "path"):
+        prefix = "" if parts[0] == "body" else f"{parts[0]} "
+        parts = parts[1:]
+    for i, part in enumerate(parts[:-1]):
+        rest = parts[i + 1:]
+        if part in ROW_FIELDS and rest and isinstance(rest[0], int):
+            text = ".".join(map(str, parts[:i + 1])) + f": row {rest[0]}"
+            if len(rest) > 1 and isinstance(rest[1], int):
+                text += f", column {rest[1]}"
+            return prefix + text
+    return prefix + (".".join(map(str, parts)) or "body")
+
+
+def json_problem(exc: BaseException, what: str = "the body") -> str:
+    """One line for a JSON parse failure: where it broke, or why it could not be read."""
+    if isinstance(exc, json.JSONDecodeError):
+        return f"{what} is not valid JSON: {exc.msg} at character {exc.pos}"
+    if isinstance(exc, RecursionError):
+        return f"{what} is nested too deeply to read; send plain lists of rows"
+    if isinstance(exc, UnicodeDecodeError):
+        return f"{what} is not UTF-8 text; send JSON encoded as UTF-8"
+    return f"{what} could not be read as JSON"
+
+
+def _error(status: int, detail: Any, message: str, **extra: Any) -> JSONResponse:
+    return JSONResponse({"detail": detail, "message": message, **extra}, status_code=status)
+
+
+def _is_json(request: Request) -> bool:
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    return kind == "application/json" or kind.endswith("+json")
+
+
+def _problem(request: Request, error: dict[str, Any]) -> str:
+    """One readable line for one validation error (JSON syntax, wrong Content-Type, …)."""
+    loc = error["loc"]
+    if error["type"] == "json_invalid":
+        at = loc[1] if len(loc) > 1 else "?"
+        return (f"the body is not valid JSON: {error.get('ctx', {}).get('error', 'bad JSON')} "
+                f"at character {at}")
+    if list(loc) == ["body"] and error["type"] in ("dict_type", "model_attributes_type"):
+        if not _is_json(request):
+            kind = request.headers.get("content-type") or "none"
+            return ("body: send a JSON object with the header Content-Type: application/json "
+                    f"(this request's Content-Type: {kind})")
+        return "body: send a JSON object ({...}), not a list, string or number"
+    return f"{where(loc)}: {error['msg']}"
+
+
+async def validation_error(request: Request, exc: Exception) -> JSONResponse:
+    """422 listing {loc, msg, type} for each problem, without echoing the input."""
+    assert isinstance(exc, RequestValidationError)
+    errors = [{"loc": [p if isinstance(p, int) else str(p) for p in e.get("loc", ())],
+               "msg": str(e.get("msg", "invalid")), "type": str(e.get("type", "value_error")),
+               "ctx": {"error": str((e.get("ctx") or {}).get("error", ""))}}
+              for e in exc.errors()]
+    message = "; ".join(_problem(request, e) for e in errors[:5])
+    for e in errors:
+        del e["ctx"]
+    return _error(422, errors, message or "invalid request")
+
+
+async def engine_error(request: Request, exc: Exception) -> JSONResponse:
+    """422 from the engine's own checks (spec, data, divergence)."""
+    extra: dict[str, Any] = {}
+    if isinstance(exc, SpecError):
+        extra["field"] = exc.field
+    elif isinstance(exc, DatasetError):
+        extra.update(row=exc.row, column=exc.column)
+    elif isinstance(exc, DivergenceError):
+        extra["epoch"] = exc.epoch
+        if getattr(exc, "step", None) is not None:
+            extra["step"] = exc.step
+    return _error(422, str(exc), str(exc), **extra)
+
+
+async def limit_error(request: Request, exc: Exception) -> JSONResponse:
+    """422 naming the limit that was exceeded."""
+    return _error(422, str(exc), str(exc))
+
+
+async def not_found(request: Request, exc: Exception) -> JSONResponse:
+    """404 for an unknown or expired id."""
+    return _error(404, str(exc), str(exc))
+
+
+async def busy(request: Request, exc: Exception) -> JSONResponse:
+    """409 when a network stays locked by another call for too long."""
+    return _error(409, str(exc), str(exc))
+
+
+async def http_error(request: Request, exc: Exception) -> JSONResponse:
+    """Starlette's HTTP errors (404 route, 405, 413 …) in the same shape as ours.
+
+    FastAPI answers 400 "There was an error parsing the body" for a body json cannot read
+    (nested too deeply, not UTF-8); that is invalid input like any other, so 422.
+    """
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and exc.detail == BODY_PARSE_ERROR:
+        message = json_problem(exc.__cause__ or exc)
+        return _error(422, message, message)
+    detail = exc.detail if isinstance(exc.detail, str) else "error"
+    response = _error(exc.status_code, detail, detail)
+    response.headers.update(exc.headers or {})
+    return response
+
+
+def install(app: FastAPI) -> None:
+    """Register every handler on the app."""
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(EngineError, engine_error)
+    app.add_exception_handler(LimitError, limit_error)
+    app.add_exception_handler(NotFound, not_found)
+    app.add_exception_handler(Busy, busy)
+    app.add_exception_handler(StarletteHTTPException, http_error)

@@ -1,0 +1,61 @@
+"""create_app(): the FastAPI application with its routers, static files and templates."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from app import __version__, errors
+from app.bodylimit import BodySizeLimit
+from app.deps import known_query
+from app.paths import STATIC_DIR
+from app.routes import circuits, datasets, docs, health, networks, pages, presets, training
+from app.settings import Settings
+from app.store import Store
+
+DESCRIPTION = """
+Run small neural networks forward and backward and read every number.
+
+Create a network (`POST /api/networks` with `{"preset": "two-two-one"}`), then walk it
+through `forward`, `backward` and `update` with `POST /api/networks/{id}/step`: each answer
+is a **trace** with every node's `z`, `a`, `grad_z`, `grad_a` and every edge's `weight`,
+`signal`, `grad` and `new_weight`. Train with `/train` (optionally streamed as
+Server-Sent Events), go back with `/reset`, draw decision boundaries with `/predict`.
+
+Errors: 404 unknown id, 409 network busy, 413 body too large, 422 invalid input or a
+limit exceeded (with a `message` saying what to change). Limits and settings: see README.
+"""
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """While serving, the store folds its write-ahead log in the background."""
+    store: Store = app.state.store
+    store.db.start_checkpointer()
+    try:
+        yield
+    finally:
+        store.db.stop_checkpointer()
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app; tests pass their own Settings (temp database, small limits)."""
+    settings = settings or Settings()
+    app = FastAPI(title="backprop-viz", version=__version__, description=DESCRIPTION,
+                  lifespan=lifespan, docs_url=None, redoc_url=None)  # see routes/docs.py
+    app.state.settings = settings
+    app.state.store = Store(
+        settings.db_path, ttl_seconds=settings.session_ttl_hours * 3600,
+        lock_timeout=settings.lock_timeout_seconds)
+    errors.install(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, overrides={
+        ("POST", "/api/networks/import"): settings.max_import_bytes})
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for module in (health, presets, networks, training, datasets, circuits):
+        app.include_router(module.router, dependencies=[Depends(known_query)])
+    docs.install(app)
+    app.include_router(pages.router)  # the page reads its own query (?network=…) in JS
+    return app

@@ -1,0 +1,25 @@
+"""HTML pages: the network view at / and the circuit view at /circuits."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from app import __version__
+from app.paths import TEMPLATES_DIR
+
+router = APIRouter(tags=["pages"], include_in_schema=False)
+templates = Jinja2Templates(directory=TEMPLATES_DIR)
+
+
+@router.get("/", response_class=HTMLResponse)
+def index(request: Request) -> HTMLResponse:
+    """The network view."""
+    return templates.TemplateResponse(request, "index.html", {"version": __version__})
+
+
+@router.get("/circuits", response_class=HTMLResponse)
+def circuits_page(request: Request) -> HTMLResponse:
+    """The circuit view (gates, wires, values and gradients)."""
+    return templates.TemplateResponse(request, "circuits.html", {"version": __version__})

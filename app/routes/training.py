@@ -1,0 +1,150 @@
+"""/api/networks/{id}/step, /train, /reset and /predict: running a network."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
+
+from app.build import check_sample
+from app.deps import NetworkId, SettingsDep, StoreDep
+from app.errors import LimitError
+from app.predict import parse_rows, predict_grid, predict_rows
+from app.schemas.common import MAX_ABS_VALUE, MAX_GRID_RESOLUTION, errors
+from app.schemas.networks import NetworkState
+from app.schemas.training import (
+    PredictOut,
+    PredictRequest,
+    ResetRequest,
+    StepRequest,
+    TraceOut,
+    TrainRequest,
+    TrainResult,
+)
+from app.serialize import state_public, trace_json
+from app.store import Store, WouldBlock
+from app.training import check_epochs, check_live, train_events, train_watching
+
+router = APIRouter(prefix="/api/networks", tags=["training"])
+CHANGES = errors(404, 409, 413, 422)  # routes that edit a network (and so may wait for it)
+
+SSE_DOC: dict[int | str, dict[str, Any]] = {200: {
+    "description": "The result; or, when streaming, Server-Sent Events: `start`, "
+                   "`progress` (ProgressEvent: {epoch, epochs, loss}, plus `weights`, "
+                   "`biases` and/or `grid` when `live` asks) …, then `result` (this schema) "
+                   "or `error` ({status, detail, message}).",
+    "content": {"text/event-stream": {"schema": {
+        "type": "string", "description": "`event: progress` data is a ProgressEvent",
+        "externalDocs": {"description": "ProgressEvent",
+                         "url": "#/components/schemas/ProgressEvent"}}}},
+}}
+Bound = Annotated[float | None, Query(ge=-MAX_ABS_VALUE, le=MAX_ABS_VALUE, allow_inf_nan=False)]
+
+
+# Steps on networks this small (multiply-adds per pass) run on the event loop: ~0.2 ms,
+# cheaper than a hop to a worker thread and its GIL hand-offs. Bigger ones, and any step
+# that would wait for a busy network, go to the thread pool.
+INLINE_WORK = 4096
+
+
+def _step(store: Store, network_id: str, body: StepRequest, wait: bool = True) -> bytes:
+    with store.edit(network_id, wait=wait) as session:
+        check_sample(session.dataset, body.sample, body.focus)
+        trace = session.network.trace_step(
+            session.dataset.inputs, session.dataset.targets, phase=body.phase,
+            sample=body.sample, focus=body.focus)
+        return trace_json(network_id, trace)
+
+
+@router.post("/{network_id}/step", summary="Run forward, backward, update or all",
+             response_model=TraceOut, responses=CHANGES)
+async def step(network_id: NetworkId, store: StoreDep, body: StepRequest | None = None
+               ) -> Response:
+    """Run one phase (and any earlier phase it needs) and return every number it computed.
+
+    Forward, backward and update in turn give exactly what one `all` gives. Values of
+    nodes are those of the `focus` sample; edge and bias gradients are of the batch loss
+    (or of `sample` alone). Fields a phase has not computed are null.
+    """
+    body = body or StepRequest()
+    work = store.work(network_id)
+    if work is not None and work <= INLINE_WORK:
+        with suppress(WouldBlock):
+            return Response(_step(store, network_id, body, wait=False),
+                            media_type="application/json")
+    content = await run_in_threadpool(_step, store, network_id, body)
+    return Response(content, media_type="application/json")
+
+
+@router.post("/{network_id}/train", summary="Train for some epochs",
+             responses={**CHANGES, **SSE_DOC}, response_model=TrainResult)
+async def train(
+    network_id: NetworkId, body: TrainRequest, request: Request, store: StoreDep,
+    settings: SettingsDep,
+) -> Response | TrainResult:
+    """Train with the fast loop; `stream: true` or `Accept: text/event-stream` streams progress.
+
+    Overflow to NaN/inf answers 422 and leaves the network as it was before the call.
+    A run longer than `max_train_seconds`, or whose client disconnects, stops early and
+    keeps its progress. Streams send a `progress` event at least every ~0.5 s (epochs
+    permitting) and an SSE comment every second an epoch takes longer. With `live`, the
+    first progress event, then at most one every ~0.5 s, and the last carry the current
+    `weights`/`biases` and/or the `grid` of GET …/predict?resolution=N.
+    """
+    streaming = body.stream or "text/event-stream" in request.headers.get("accept", "")
+    if streaming or body.live is not None:
+        check_epochs(body, settings)
+        with store.view(network_id) as session:  # unknown id: a plain 404, not an error event
+            check_live(body, settings, streaming, session.network.spec.layers[0])
+    if streaming:
+        return StreamingResponse(train_events(store, network_id, body, settings),
+                                 media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache"})
+    return await train_watching(request, store, network_id, body, settings)
+
+
+@router.post("/{network_id}/reset", summary="Back to the initial weights, or a new seed",
+             responses=CHANGES)
+def reset(network_id: NetworkId, store: StoreDep, body: ResetRequest | None = None
+          ) -> NetworkState:
+    """Step 0 and the starting parameters; with `seed`, parameters re-initialised from it."""
+    with store.edit(network_id) as session:
+        session.network.reset(seed=body.seed if body else None)
+        return state_public(session)
+
+
+@router.get("/{network_id}/predict", summary="Predict over a grid or for given inputs",
+            responses=errors(404, 422))
+def predict(
+    network_id: NetworkId, store: StoreDep, settings: SettingsDep,
+    resolution: Annotated[int | None, Query(
+        ge=2, le=MAX_GRID_RESOLUTION, description="grid points per axis (default 50)")] = None,
+    x_min: Bound = None, x_max: Bound = None, y_min: Bound = None, y_max: Bound = None,
+    inputs: Annotated[str | None, Query(max_length=100_000,
+                                        description="JSON rows, e.g. [[2,3]]")] = None,
+) -> PredictOut:
+    """2-input networks: a resolution² grid (x fastest, `xs`, `ys`) over the data's bounds
+    (padded) or x_min…y_max, for the decision boundary. 1-input networks: `resolution`
+    points from x_min to x_max (`xs`), for a regression curve. More inputs: the dataset's
+    rows. With `inputs`: one output row per input row (then no resolution or bounds).
+    """
+    given = (x_min, x_max, y_min, y_max)
+    if inputs is not None:
+        if resolution is not None or any(b is not None for b in given):
+            raise LimitError("resolution/bounds describe a grid; leave them out with inputs")
+        return predict_rows(store, network_id, parse_rows(inputs))
+    if resolution is not None and resolution > settings.max_grid_resolution:
+        raise LimitError(f"resolution: {resolution} exceeds the limit of "
+                         f"{settings.max_grid_resolution}")
+    return predict_grid(store, network_id, resolution, given)
+
+
+@router.post("/{network_id}/predict", summary="Predict for given input rows",
+             responses=errors(404, 413, 422))
+def predict_for_rows(network_id: NetworkId, body: PredictRequest, store: StoreDep
+                     ) -> PredictOut:
+    """One output row per input row."""
+    return predict_rows(store, network_id, body.inputs)

@@ -1,0 +1,76 @@
+"""Datasets: JSON rows a user brings, and what the API says about a dataset."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, model_validator
+
+from app.schemas.common import MAX_NEURONS, MAX_SAMPLES, Public, Rows, Strict, Value
+
+Column = Annotated[str, Field(min_length=1, max_length=64)]
+ColumnRef = Column | Annotated[int, Field(ge=0, lt=2 * MAX_NEURONS)]
+WideRows = Annotated[
+    list[Annotated[list[Value], Field(min_length=1, max_length=2 * MAX_NEURONS)]],
+    Field(min_length=1, max_length=MAX_SAMPLES),
+]
+
+
+class DatasetCreate(Strict):
+    """Either `inputs` + `targets` rows, or `rows` with `input_columns`/`target_columns`."""
+
+    model_config = Strict.model_config | {
+        "json_schema_extra": {"examples": [
+            {"name": "and", "inputs": [[0, 0], [0, 1], [1, 0], [1, 1]],
+             "targets": [[0], [0], [0], [1]]},
+            {"name": "f", "columns": ["c", "f"], "rows": [[0, 32], [100, 212]],
+             "input_columns": ["c"], "target_columns": ["f"]},
+        ]}
+    }
+
+    name: Column = "upload"
+    inputs: Rows | None = None
+    targets: Rows | None = None
+    columns: list[Column] | None = Field(None, max_length=2 * MAX_NEURONS)
+    rows: WideRows | None = Field(None, description="one row per sample, all columns")
+    input_columns: list[ColumnRef] | None = Field(None, max_length=MAX_NEURONS)
+    target_columns: list[ColumnRef] | None = Field(None, max_length=MAX_NEURONS)
+
+    @model_validator(mode="after")
+    def _one_form(self) -> DatasetCreate:
+        if (self.inputs is None) != (self.targets is None):
+            raise ValueError("inputs and targets go together")
+        if (self.inputs is None) == (self.rows is None):
+            raise ValueError("give either inputs and targets, or rows")
+        return self
+
+
+class DatasetInfo(Public):
+    """The network's data: names, size, rows when small, bounds of the 2-D input plane."""
+
+    name: str
+    samples: int
+    input_names: list[str]
+    target_names: list[str]
+    inputs: list[list[float]] | None = Field(None, description="rows, when ≤ 1,000 samples")
+    targets: list[list[float]] | None = None
+    bounds: list[list[float]] | None = Field(
+        None, description="[[x_min, x_max], [y_min, y_max]] for 2-input data (grid of predict)")
+
+
+class DatasetPublic(DatasetInfo):
+    """A stored dataset; use its `id` as `dataset_id` when creating a network."""
+
+    id: str | None = Field(description="null for built-in datasets")
+
+
+class NamedDatasetPublic(Public):
+    """A built-in dataset you can name in a spec, with what a menu needs to offer it."""
+
+    name: str
+    title: str
+    description: str
+    task: str = Field(description='"classification" (0/1 labels) or "regression"')
+    default_samples: int = Field(description="samples when the spec gives none")
+    input_names: list[str] = Field(description="one per input column: the input layer's size")
+    target_names: list[str] = Field(description="one per target: the output layer's size")

@@ -1,0 +1,189 @@
+"""Network requests (create, patch, import) and the state a network answers with."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, model_validator
+
+from app.schemas.common import (
+    MAX_LAYERS,
+    MAX_NEURONS,
+    MAX_SAMPLES,
+    Public,
+    Rows,
+    Seed,
+    Strict,
+    Value,
+)
+from app.schemas.datasets import DatasetInfo
+
+# Mirrors engine/network.py and engine/datasets.py (tests/app/test_schemas.py keeps them equal).
+Activation = Literal["linear", "sigmoid", "tanh", "relu", "leaky_relu", "softmax"]
+Loss = Literal["half_sse", "mse", "bce", "cross_entropy"]
+Reduction = Literal["mean", "sum"]
+Optimizer = Literal["sgd", "momentum", "adam"]
+Regularization = Literal["none", "l1", "l2"]
+Init = Literal["zeros", "constant", "uniform", "normal", "xavier", "he"]
+DatasetName = Literal[
+    "two-two-one", "celsius", "xor", "circle", "gaussian", "spiral", "regression", "high-school"
+]
+
+LayerSize = Annotated[int, Field(ge=1, le=MAX_NEURONS)]
+Rate = Annotated[float, Field(gt=0, le=1000, allow_inf_nan=False)]
+Matrix = Annotated[list[Annotated[list[Value], Field(max_length=MAX_NEURONS)]],
+                   Field(max_length=MAX_NEURONS)]
+BiasRow = Annotated[list[Value], Field(max_length=MAX_NEURONS)]
+
+
+class NamedDataset(Strict):
+    """One of the built-in datasets, generated on the server."""
+
+    name: DatasetName
+    samples: int | None = Field(None, ge=1, le=MAX_SAMPLES, description="default: its own")
+    noise: float = Field(0.0, ge=0, le=10, allow_inf_nan=False)
+    seed: Seed = 0
+
+
+class NetworkCreate(Strict):
+    """A preset (with any spec field overridden) or a full spec, plus the data to learn."""
+
+    model_config = Strict.model_config | {
+        "json_schema_extra": {"examples": [
+            {"preset": "two-two-one"},
+            {"preset": "two-two-one", "learning_rate": 0.1},
+            {"layers": [2, 4, 1], "activations": ["tanh", "sigmoid"], "loss": "bce",
+             "dataset": {"name": "xor", "samples": 200, "seed": 1}, "seed": 7},
+        ]}
+    }
+
+    preset: str | None = Field(None, max_length=64, description="see GET /api/presets")
+    layers: list[LayerSize] | None = Field(
+        None, min_length=2, max_length=MAX_LAYERS, description="sizes, input layer first")
+    activations: list[Activation] | None = Field(
+        None, max_length=MAX_LAYERS, description="one per non-input layer")
+    use_bias: bool | Annotated[list[bool], Field(max_length=MAX_LAYERS)] | None = Field(
+        None, description="one bool for all, or one per non-input layer")
+    loss: Loss | None = None
+    reduction: Reduction | None = None
+    learning_rate: Rate | None = None
+    optimizer: Optimizer | None = None
+    momentum: float | None = Field(None, ge=0, lt=1, allow_inf_nan=False)
+    beta1: float | None = Field(None, ge=0, lt=1, allow_inf_nan=False)
+    beta2: float | None = Field(None, ge=0, lt=1, allow_inf_nan=False)
+    epsilon: float | None = Field(None, gt=0, le=1, allow_inf_nan=False)
+    regularization: Regularization | None = None
+    regularization_rate: float | None = Field(None, ge=0, le=100, allow_inf_nan=False)
+    init: Init | None = None
+    init_scale: float | None = Field(None, ge=0, le=1000, allow_inf_nan=False)
+    seed: Seed | None = None
+    weights: list[Matrix] | None = Field(
+        None, max_length=MAX_LAYERS,
+        description="weights[k] enters layer k+1, indexed [target][source]")
+    biases: list[BiasRow | None] | None = Field(
+        None, max_length=MAX_LAYERS, description="biases[k] for layer k+1, null if none")
+    dataset: NamedDataset | None = None
+    dataset_id: str | None = Field(None, max_length=64, description="from POST /api/datasets")
+    inputs: Rows | None = Field(None, description="one row per sample")
+    targets: Rows | None = Field(None, description="one row per sample")
+
+    @model_validator(mode="after")
+    def _one_source_of_data(self) -> NetworkCreate:
+        given = [self.dataset is not None, self.dataset_id is not None,
+                 self.inputs is not None or self.targets is not None]
+        if sum(given) > 1:
+            raise ValueError("give only one of dataset, dataset_id, or inputs/targets")
+        if (self.inputs is None) != (self.targets is None):
+            raise ValueError("inputs and targets go together")
+        if self.preset is None and self.layers is None:
+            raise ValueError("give a preset or layers")
+        return self
+
+    def spec_fields(self) -> dict[str, Any]:
+        """The NetworkSpec fields that were given (overrides of a preset)."""
+        data = self.model_dump(exclude_none=True, exclude={
+            "preset", "weights", "biases", "dataset", "dataset_id", "inputs", "targets"})
+        if self.weights is not None:
+            data["weights"] = self.weights
+        if self.biases is not None:
+            data["biases"] = self.biases
+        return data
+
+
+class WeightEdit(Strict):
+    """Set one weight: the edge entering `layer` from `source` to `target`."""
+
+    layer: int = Field(ge=1, le=MAX_LAYERS - 1)
+    source: int = Field(ge=0, lt=MAX_NEURONS)
+    target: int = Field(ge=0, lt=MAX_NEURONS)
+    value: Value
+
+
+class BiasEdit(Strict):
+    """Set the bias of neuron `index` of `layer` (1 = first hidden layer)."""
+
+    layer: int = Field(ge=1, le=MAX_LAYERS - 1)
+    index: int = Field(ge=0, lt=MAX_NEURONS)
+    value: Value
+
+
+class NetworkUpdate(Strict):
+    """Any of: a new learning rate, one weight, one bias, new data rows."""
+
+    model_config = Strict.model_config | {
+        "json_schema_extra": {"examples": [
+            {"learning_rate": 0.1},
+            {"weight": {"layer": 2, "source": 0, "target": 0, "value": 0.5}},
+            {"inputs": [[1, 1]], "targets": [[0]]},
+        ]}
+    }
+
+    learning_rate: Rate | None = None
+    weight: WeightEdit | None = None
+    bias: BiasEdit | None = None
+    inputs: Rows | None = None
+    targets: Rows | None = None
+
+    @model_validator(mode="after")
+    def _rows_together(self) -> NetworkUpdate:
+        if (self.inputs is None) != (self.targets is None):
+            raise ValueError("inputs and targets go together")
+        if not self.model_fields_set:
+            raise ValueError("nothing to change: give learning_rate, weight, bias, or inputs "
+                             "and targets")
+        return self
+
+
+class NetworkState(Public):
+    """A network's spec, parameters and training progress."""
+
+    id: str
+    preset: str | None
+    layers: list[int]
+    activations: list[str]
+    weights: list[list[list[float]]] = Field(description="weights[k] enters layer k+1, [t][s]")
+    biases: list[list[float] | None]
+    learning_rate: float
+    step: int = Field(description="updates applied")
+    loss: float | None = Field(description="loss over the whole dataset at these weights")
+    loss_history: list[float] = Field(description="loss before each update, ≤ 1,000 points")
+    loss_history_steps: list[int] = Field(description="step of each loss_history point")
+    spec: dict[str, Any]
+    optimizer: dict[str, Any] | None = Field(None, description="optimizer state, if any")
+    dataset: DatasetInfo
+    created_at: float
+    updated_at: float
+
+
+class PresetPublic(Public):
+    """A worked example to start from, with its spec's essentials (a page need not guess)."""
+
+    name: str
+    title: str
+    description: str
+    source: str
+    layers: list[int] = Field(description="sizes, input first")
+    activations: list[str] = Field(description="one per non-input layer")
+    loss: str
+    learning_rate: float
+    dataset: str = Field(description="the built-in dataset it trains on (GET /api/datasets)")

@@ -1,0 +1,183 @@
+"""Step, train, reset and predict: requests and the traces/results they answer with."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import ConfigDict, Field, model_validator
+
+from app.schemas.common import (
+    MAX_EPOCHS,
+    MAX_GRID_RESOLUTION,
+    MAX_SAMPLES,
+    Public,
+    Rows,
+    Seed,
+    Strict,
+)
+from app.schemas.networks import NetworkState
+
+Phase = Literal["forward", "backward", "update", "all"]
+
+
+class StepRequest(Strict):
+    """Which phase to run; `sample` for a one-sample (SGD) gradient, `focus` to report a row."""
+
+    model_config = Strict.model_config | {
+        "json_schema_extra": {"examples": [{"phase": "all"}, {"phase": "forward"},
+                                           {"phase": "backward", "sample": 0, "focus": 0}]}
+    }
+
+    phase: Phase = "all"
+    sample: int | None = Field(None, ge=0, lt=MAX_SAMPLES, description="absent: whole batch")
+    focus: int | None = Field(None, ge=0, lt=MAX_SAMPLES, description="default: sample, else 0")
+
+
+class NodeOut(Public):
+    """One neuron (layer 0 = inputs); null where the phase has not computed it yet."""
+
+    layer: int
+    index: int
+    z: float | None
+    a: float | None
+    grad_z: float | None
+    grad_a: float | None
+    bias: float | None
+    grad_bias: float | None
+    new_bias: float | None
+    bias_optimizer: dict[str, float] | None = None
+
+
+class EdgeOut(Public):
+    """One weight; `layer` is the layer it enters, `signal` = weight × source activation."""
+
+    layer: int
+    source: int
+    target: int
+    weight: float
+    signal: float | None
+    grad: float | None
+    new_weight: float | None
+    optimizer: dict[str, float] | None = None
+
+
+def _example_trace() -> dict[str, Any]:
+    """The `two-two-one` preset after `forward` then `backward` (seeds/003's numbers)."""
+    nodes = [(0, 0, None, 2.0, None, -0.0270206), (0, 1, None, 3.0, None, -0.0334926),
+             (1, 0, 0.85, 0.85, -0.11326, -0.11326), (1, 1, 0.48, 0.48, -0.12135, -0.12135),
+             (2, 0, 0.191, 0.191, -0.809, -0.809)]
+    edges = [(1, 0, 0, 0.11, 0.22, -0.22652), (1, 1, 0, 0.21, 0.63, -0.33978),
+             (1, 0, 1, 0.12, 0.24, -0.2427), (1, 1, 1, 0.08, 0.24, -0.36405),
+             (2, 0, 0, 0.14, 0.119, -0.68765), (2, 1, 0, 0.15, 0.072, -0.38832)]
+    return {
+        "network_id": "Hk3v9f0b2XyQeLmT8sRj4wNa", "phase": "backward",
+        "phases_run": ["backward"], "step": 0, "loss": 0.3272405, "sample_losses": [0.3272405],
+        "focus": 0, "sample": None, "outputs": [0.191], "targets": [1.0],
+        "nodes": [{"layer": k, "index": i, "z": z, "a": a, "grad_z": gz, "grad_a": ga,
+                   "bias": None, "grad_bias": None, "new_bias": None, "bias_optimizer": None}
+                  for k, i, z, a, gz, ga in nodes],
+        "edges": [{"layer": k, "source": s, "target": t, "weight": w, "signal": sig, "grad": g,
+                   "new_weight": None, "optimizer": None} for k, s, t, w, sig, g in edges],
+    }
+
+
+class TraceOut(Public):
+    """Everything one step computed, for the focus sample (gradients: of the batch loss)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_example_trace()]})
+
+    network_id: str
+    phase: Phase
+    phases_run: list[str] = Field(description="what was computed, in order")
+    step: int = Field(description="updates applied after this call")
+    loss: float | None
+    sample_losses: list[float] | None
+    focus: int
+    sample: int | None
+    outputs: list[float] | None
+    targets: list[float] | None
+    nodes: list[NodeOut]
+    edges: list[EdgeOut]
+
+
+class LiveOptions(Strict):
+    """Extras for streamed `progress` events: the first, then at most one every ~0.5 s, the last."""
+
+    weights: bool = Field(False, description="current `weights` and `biases`, indexed as in "
+                                             "the network state")
+    grid_resolution: int | None = Field(
+        None, ge=2, le=MAX_GRID_RESOLUTION,
+        description="a `grid` of predictions, as GET …/predict?resolution=N answers "
+                    "(1- or 2-input networks only)")
+
+    @model_validator(mode="after")
+    def _asks_for_something(self) -> LiveOptions:
+        if not self.weights and self.grid_resolution is None:
+            raise ValueError("ask for weights: true and/or a grid_resolution")
+        return self
+
+
+class TrainRequest(Strict):
+    """Train for `epochs` passes over the data (full batch unless `batch_size`)."""
+
+    model_config = Strict.model_config | {
+        "json_schema_extra": {"examples": [{"epochs": 100}, {"epochs": 500, "stream": True},
+                                           {"epochs": 50, "batch_size": 8, "shuffle_seed": 1},
+                                           {"epochs": 2000, "stream": True,
+                                            "live": {"weights": True, "grid_resolution": 40}}]}
+    }
+
+    epochs: int = Field(ge=1, le=MAX_EPOCHS)
+    batch_size: int | None = Field(None, ge=1, le=MAX_SAMPLES, description="absent: full batch")
+    shuffle_seed: Seed | None = None
+    stream: bool = Field(False, description="answer with Server-Sent Events (progress, result)")
+    live: LiveOptions | None = Field(
+        None, description="streams only: progress events also carry weights and/or a grid")
+
+
+class TrainResult(Public):
+    """Where training ended: final loss, updates applied, the loss curve and the new state."""
+
+    loss: float | None = Field(description="loss over the whole dataset after training")
+    step: int
+    epochs: int = Field(description="epochs run by this call")
+    loss_history: list[float] = Field(description="loss of each epoch, ≤ 1,000 points")
+    loss_history_epochs: list[int] = Field(description="epoch (1-based) of each point")
+    stopped_early: bool = False
+    reason: str | None = None
+    seconds: float
+    state: NetworkState
+
+
+class ResetRequest(Strict):
+    """Back to the initial weights; with `seed`, re-initialised from that seed."""
+
+    seed: Seed | None = None
+
+
+class PredictRequest(Strict):
+    """Outputs for given input rows."""
+
+    inputs: Rows
+
+
+class PredictOut(Public):
+    """Predictions: one output row per input row; for a grid, rows sweep x fastest."""
+
+    inputs: list[list[float]] | None = Field(None, description="the rows (absent for grids)")
+    outputs: list[list[float]]
+    resolution: int | None = None
+    bounds: list[list[float]] | None = Field(None, description="[[x_min, x_max], [y_min, y_max]]")
+    xs: list[float] | None = None
+    ys: list[float] | None = None
+
+
+class ProgressEvent(Public):
+    """A streamed `progress` event; `weights`, `biases`, `grid` only when `live` asks for them."""
+
+    epoch: int
+    epochs: int
+    loss: float | None
+    weights: list[list[list[float]]] | None = Field(None, description="as in the state")
+    biases: list[list[float] | None] | None = None
+    grid: PredictOut | None = Field(None, description="as GET …/predict?resolution=N")

@@ -1,0 +1,166 @@
+"""The one bridge from engine objects (StepTrace, Network, Dataset) to response models."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import orjson
+
+from app.schemas.datasets import DatasetInfo, DatasetPublic, NamedDatasetPublic
+from app.schemas.networks import NetworkState, PresetPublic
+from app.schemas.sessions import MAX_HISTORY, SessionExport
+from app.store import Session
+from engine.datasets import BuiltinDataset, Dataset
+from engine.errors import DivergenceError
+from engine.network import Network
+from engine.presets import Preset
+from engine.spec import NetworkSpec
+from engine.trace import EdgeTrace, NodeTrace, StepTrace
+
+MAX_HISTORY_POINTS = 1000
+MAX_INLINE_ROWS = 1000  # datasets up to this size carry their rows in the state
+
+
+def finite_or_none(value: Any) -> float | None:
+    """A JSON-safe float: None for missing or non-finite values."""
+    if value is None:
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def downsample(values: Sequence[float], limit: int = MAX_HISTORY_POINTS) -> tuple[
+        list[float], list[int]]:
+    """At most `limit` evenly spaced points, always keeping the first and the last."""
+    n = len(values)
+    if n <= limit:
+        index = list(range(n))
+    else:
+        index = sorted({round(i * (n - 1) / (limit - 1)) for i in range(limit)})
+    return [float(values[i]) for i in index], index
+
+
+def _node(n: NodeTrace) -> dict[str, Any]:
+    return {"layer": n.layer, "index": n.index, "z": n.z, "a": n.a, "grad_z": n.grad_z,
+            "grad_a": n.grad_a, "bias": n.bias, "grad_bias": n.grad_bias,
+            "new_bias": n.new_bias,
+            "bias_optimizer": dict(n.bias_optimizer) if n.bias_optimizer else None}
+
+
+def _edge(e: EdgeTrace) -> dict[str, Any]:
+    return {"layer": e.layer, "source": e.source, "target": e.target, "weight": e.weight,
+            "signal": e.signal, "grad": e.grad, "new_weight": e.new_weight,
+            "optimizer": dict(e.optimizer) if e.optimizer else None}
+
+
+def trace_json(network_id: str, trace: StepTrace) -> bytes:
+    """A StepTrace as the JSON of `TraceOut`; DivergenceError if it holds NaN/inf.
+
+    Written with plain dicts rather than models: this is the hot path of every step.
+    """
+    def floats(values: Sequence[float] | None) -> list[float] | None:
+        return None if values is None else [float(x) for x in values]
+
+    nodes, edges = [_node(n) for n in trace.nodes], [_edge(e) for e in trace.edges]
+    doc = {
+        "network_id": network_id, "phase": trace.phase, "phases_run": list(trace.phases_run),
+        "step": trace.step, "loss": trace.loss, "sample_losses": floats(trace.sample_losses),
+        "focus": trace.focus, "sample": trace.sample, "outputs": floats(trace.outputs),
+        "targets": floats(trace.targets), "nodes": nodes, "edges": edges,
+    }
+    numbers = [trace.loss, *(trace.outputs or ())]
+    for n in nodes:
+        numbers += (n["z"], n["a"], n["grad_z"], n["grad_a"], n["bias"], n["grad_bias"],
+                    n["new_bias"])
+    for e in edges:
+        numbers += (e["weight"], e["signal"], e["grad"], e["new_weight"])
+    if not all(x is None or math.isfinite(x) for x in numbers):
+        raise DivergenceError(0, f"the {trace.phase} step overflowed to NaN/inf; lower the "
+                              "learning rate or the size of the weights and inputs")
+    return orjson.dumps(doc, option=orjson.OPT_SERIALIZE_NUMPY)
+
+
+def data_bounds(inputs: np.ndarray, pad: float = 0.1) -> list[list[float]] | None:
+    """[[x_min, x_max], [y_min, y_max]] around 2-input data, padded; None otherwise."""
+    if inputs.ndim != 2 or inputs.shape[1] != 2 or inputs.shape[0] == 0:
+        return None
+    bounds = []
+    for column in inputs.T:
+        low, high = float(column.min()), float(column.max())
+        margin = (high - low) * pad or 1.0
+        bounds.append([low - margin, high + margin])
+    return bounds
+
+
+def dataset_info(dataset: Dataset) -> DatasetInfo:
+    """Names, size, bounds; the rows themselves when the dataset is small."""
+    small = len(dataset.inputs) <= MAX_INLINE_ROWS
+    return DatasetInfo(
+        name=dataset.name, samples=len(dataset.inputs),
+        input_names=list(dataset.input_names), target_names=list(dataset.target_names),
+        inputs=dataset.inputs.tolist() if small else None,
+        targets=dataset.targets.tolist() if small else None,
+        bounds=data_bounds(dataset.inputs))
+
+
+def dataset_public(ident: str | None, dataset: Dataset) -> DatasetPublic:
+    """An uploaded (or built-in, `ident` None) dataset as JSON."""
+    info = dataset_info(dataset)
+    return DatasetPublic(id=ident, **info.model_dump())
+
+
+def builtin_public(entry: BuiltinDataset) -> NamedDatasetPublic:
+    """A built-in dataset's menu entry as JSON."""
+    return NamedDatasetPublic(
+        name=entry.name, title=entry.title, description=entry.description, task=entry.task,
+        default_samples=entry.default_samples, input_names=list(entry.input_names),
+        target_names=list(entry.target_names),
+    )
+
+
+def current_loss(network: Network, dataset: Dataset) -> float | None:
+    """Loss over the whole dataset at the current weights (None if it overflows)."""
+    try:
+        return finite_or_none(network.loss(dataset.inputs, dataset.targets))
+    except (ArithmeticError, ValueError):
+        return None
+
+
+def state_public(session: Session) -> NetworkState:
+    """A session's state: spec, parameters, progress, data."""
+    net = session.network
+    doc = net.to_dict()
+    history, steps = downsample(net.loss_history)
+    first = max(0, net.step - len(net.loss_history))  # an import keeps the latest losses
+    steps = [first + i for i in steps]
+    return NetworkState(
+        id=session.id, preset=session.preset, layers=list(net.spec.layers),
+        activations=list(net.spec.activations),
+        weights=[w.tolist() for w in net.weights],
+        biases=[b.tolist() if b is not None else None for b in net.biases],
+        learning_rate=net.spec.learning_rate, step=net.step,
+        loss=current_loss(net, session.dataset),
+        loss_history=[finite_or_none(x) or 0.0 for x in history], loss_history_steps=steps,
+        spec=net.spec.to_dict(), optimizer=doc.get("optimizer_state") or None,
+        dataset=dataset_info(session.dataset),
+        created_at=session.created_at, updated_at=session.updated_at)
+
+
+def export_public(session: Session) -> SessionExport:
+    """The whole session as one document, exact to the last bit (the latest MAX_HISTORY losses)."""
+    network = session.network.to_dict()
+    network["loss_history"] = network["loss_history"][-MAX_HISTORY:]  # what import accepts
+    return SessionExport(preset=session.preset, network=network,
+                         dataset=session.dataset.to_dict())
+
+
+def preset_public(preset: Preset) -> PresetPublic:
+    """A preset's card, with its spec's essentials as the engine reads them."""
+    spec = NetworkSpec.from_dict(preset.spec)
+    return PresetPublic(name=preset.name, title=preset.title, description=preset.description,
+                        source=preset.source, layers=list(spec.layers),
+                        activations=list(spec.activations), loss=spec.loss,
+                        learning_rate=spec.learning_rate, dataset=str(preset.dataset["name"]))

@@ -1,0 +1,63 @@
+"""One Settings object: every knob of the service, from CLI flags or BACKPROP_VIZ_* env vars."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from app.schemas.common import (
+    MAX_EPOCHS,
+    MAX_GRID_RESOLUTION,
+    MAX_LAYERS,
+    MAX_NEURONS,
+    MAX_SAMPLES,
+)
+
+LogLevel = Literal["critical", "error", "warning", "info", "debug", "trace"]
+
+
+def default_db_path() -> Path:
+    """Per-user data file: $XDG_DATA_HOME/backprop-viz/sessions.sqlite3 (~/.local/share/...)."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "backprop-viz" / "sessions.sqlite3"
+
+
+class Settings(BaseSettings):
+    """Service settings; limits are part of the documented API contract (see README).
+
+    The limits may be lowered here; their ceilings are the bounds of the request schemas.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="BACKPROP_VIZ_", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    db_path: Path = Field(default_factory=default_db_path)
+    session_ttl_hours: float = Field(24 * 7, gt=0, description="idle sessions older are removed")
+
+    max_layers: int = Field(
+        MAX_LAYERS, ge=2, le=MAX_LAYERS, description="layers including input and output")
+    max_neurons: int = Field(
+        MAX_NEURONS, ge=1, le=MAX_NEURONS, description="neurons in any one layer")
+    max_samples: int = Field(MAX_SAMPLES, ge=1, le=MAX_SAMPLES)
+    max_epochs: int = Field(
+        MAX_EPOCHS, ge=1, le=MAX_EPOCHS, description="epochs in one train call")
+    max_body_bytes: int = Field(1_000_000, ge=1024, description="request body; 413 beyond")
+    max_import_bytes: int = Field(
+        48_000_000, ge=1024, description="body of POST /api/networks/import (whole exports)")
+    max_grid_resolution: int = Field(
+        MAX_GRID_RESOLUTION, ge=2, le=MAX_GRID_RESOLUTION, description="predict grid per axis")
+    max_train_seconds: float = Field(
+        120.0, gt=0, description="a train call stops (and keeps its progress) after this long")
+    lock_timeout_seconds: float = Field(
+        30.0, gt=0, description="a call waiting this long for a busy network gets 409")
+    log_level: LogLevel = "info"
+
+
+def get_settings() -> Settings:
+    """Settings from the environment (the app factory's default)."""
+    return Settings()

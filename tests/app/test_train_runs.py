@@ -1,0 +1,74 @@
+"""Long runs: progress by wall time, keep-alive comments, stopping when the client leaves."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from itertools import pairwise
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+import app.training
+from app.schemas.training import TrainRequest
+from app.settings import Settings
+from app.store import Store
+from app.training import train_session, train_watching
+from tests.app.conftest import MakeNetwork
+
+SLOW = {"layers": [2, 64, 64, 64, 64, 1], "activations": "tanh",
+        "dataset": {"name": "spiral", "samples": 10_000}}
+
+
+def slow_network(make_network: MakeNetwork) -> dict[str, Any]:
+    return make_network(**{**SLOW, "activations": ["tanh"] * 4 + ["sigmoid"]})
+
+
+def test_progress_comes_every_half_second(client: TestClient, make_network: MakeNetwork,
+                                          settings: Settings) -> None:
+    # ~10 ms epochs: 100,000 epochs / 200 events would space events ~5 s apart.
+    net = make_network(layers=[2, 64, 64, 1], activations=["tanh", "tanh", "sigmoid"],
+                       dataset={"name": "spiral", "samples": 10_000})
+    store: Store = client.app.state.store  # type: ignore[attr-defined]
+    times: list[float] = []
+    limited = settings.model_copy(update={"max_train_seconds": 3.0})
+    result = train_session(store, net["id"], TrainRequest(epochs=100_000), limited,
+                           progress=lambda event: times.append(time.monotonic()))
+    assert result.stopped_early
+    gaps = [b - a for a, b in pairwise(times)]
+    assert len(times) >= 3
+    assert max(gaps) < 1.5  # 0.5 s plus one epoch, with room for a loaded machine
+
+
+def test_stream_sends_keepalive_comments(client: TestClient, make_network: MakeNetwork,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    net = slow_network(make_network)
+    monkeypatch.setattr(app.training, "KEEPALIVE_SECONDS", 0.001)
+    with client.stream("POST", f"/api/networks/{net['id']}/train",
+                       json={"epochs": 3, "stream": True}) as response:
+        text = "".join(response.iter_text())
+    assert response.status_code == 200
+    assert ": still training" in text
+    assert "event: result" in text
+
+
+class GoneClient:
+    """A request whose client has already disconnected."""
+
+    async def is_disconnected(self) -> bool:
+        return True
+
+
+def test_plain_train_stops_when_the_client_leaves(client: TestClient, make_network: MakeNetwork,
+                                                  settings: Settings) -> None:
+    net = slow_network(make_network)
+    store: Store = client.app.state.store  # type: ignore[attr-defined]
+    started = time.monotonic()
+    result = asyncio.run(train_watching(GoneClient(), store, net["id"],  # type: ignore[arg-type]
+                                        TrainRequest(epochs=100_000), settings))
+    assert time.monotonic() - started < 10
+    assert (result.stopped_early, result.reason) == (True, "cancelled: the client went away")
+    assert result.step == result.epochs
+    with store.edit(net["id"], wait=False) as session:  # the lock is free again
+        assert session.network.step == result.step
