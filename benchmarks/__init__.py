@@ -1,0 +1,1 @@
+"""Speed benchmarks: engine, API and page, as ratios against baselines run alongside."""
