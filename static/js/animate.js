@@ -1,0 +1,238 @@
+// The passes as timelines: forward (pulses left to right, values appear as each node fires),
+// loss (output against target), backward (gradient pulses right to left, ∂L/∂w appears on
+// each edge) and update (each weight moves from old to new). Slow motion goes edge by edge.
+
+import { fmt } from "./format.js";
+import { deltaNarration, edgeNarration, nodeNarration, updateNarration } from "./explain.js";
+import { runTimeline } from "./timeline.js";
+
+const LAYER_MS = 650;
+const EDGE_MS = 900;
+const FIRE_MS = 250;
+
+/** ctx: {renderer, model, slow, speed(), narrate(html)}. Returns a running timeline. */
+export function animatePhase(phase, ctx) {
+  const steps = phase === "forward" ? forwardSteps(ctx)
+    : phase === "backward" ? backwardSteps(ctx)
+      : updateSteps(ctx);
+  return runTimeline(steps, ctx.speed);
+}
+
+function edgesOf(model, layer) {
+  return [...model.edges.values()].filter((e) => e.layer === layer);
+}
+
+function nodesOf(model, layer) {
+  return [...model.nodes.values()].filter((n) => n.layer === layer);
+}
+
+function mark(ctx, ids, cls, on) {
+  for (const id of ids) ctx.renderer.el(id)?.root.classList.toggle(cls, on);
+}
+
+function markLabels(ctx, ids, cls, on) {
+  for (const id of ids) ctx.renderer.el(id)?.label.classList.toggle(cls, on);
+}
+
+const POP = [{ strokeWidth: "7px" }, { strokeWidth: "2px" }];
+
+/** A short flash of the node's outline as it fires (Web Animations: no style recalc). */
+function pop(ctx, ids) {
+  for (const id of ids) {
+    const parts = ctx.renderer.el(id);
+    const shape = parts?.circle || parts?.box;
+    shape?.animate?.(POP, { duration: 450, easing: "ease-out" });
+  }
+}
+
+/** Moving dots along edges; `reverse` runs them from target to source. */
+function pulses(ctx, edges, kind, reverse) {
+  const layout = ctx.renderer.layout();
+  const r = Math.max(3, Math.min(7, layout.radius * 0.25));
+  const paths = edges.map((e) => {
+    let a = layout.nodes[e.layer - 1][e.source];
+    let b = layout.nodes[e.layer][e.target];
+    if (reverse) [a, b] = [b, a];
+    return { x: a.x, y: a.y, dx: b.x - a.x, dy: b.y - a.y };
+  });
+  const colour = getComputedStyle(document.body).getPropertyValue(
+    kind === "forward" ? "--positive" : "--gradient").trim();
+  return ctx.pulses.add(paths, colour, r);
+}
+
+/** One step in which a set of edges carries pulses, lit up; `after` runs at its end. */
+function pulseStep(ctx, edges, kind, reverse, duration, after) {
+  let dots = null;
+  const ids = edges.map((e) => e.id);
+  return {
+    duration,
+    start() {
+      dots = pulses(ctx, edges, kind, reverse);
+      mark(ctx, ids, `lit-${kind}`, true);
+    },
+    frame(t) { dots?.move(t); },
+    end() {
+      dots?.remove();
+      mark(ctx, ids, `lit-${kind}`, false);
+      after?.();
+    },
+  };
+}
+
+function forwardSteps(ctx) {
+  const { model } = ctx;
+  const last = model.layers.length - 1;
+  const hidden = [...model.nodes.values()].filter((n) => n.layer > 0).map((n) => n.id);
+  const steps = [{
+    duration: FIRE_MS,
+    start() {
+      ctx.renderer.restyle();
+      mark(ctx, hidden, "wait", true);
+      mark(ctx, ["loss-total", ...targetIds(model)], "wait", true);
+      pop(ctx, nodesOf(model, 0).map((n) => n.id));
+      ctx.narrate("Forward pass: the inputs enter the network.");
+    },
+  }];
+  for (let layer = 1; layer <= last; layer++) {
+    if (ctx.slow) steps.push(...slowForwardLayer(ctx, layer));
+    else {
+      const ids = nodesOf(model, layer).map((n) => n.id);
+      steps.push(pulseStep(ctx, edgesOf(model, layer), "forward", false, LAYER_MS, () => {
+        mark(ctx, ids, "wait", false);
+        pop(ctx, ids);
+      }));
+    }
+  }
+  steps.push(lossStep(ctx));
+  return steps;
+}
+
+function slowForwardLayer(ctx, layer) {
+  const steps = [];
+  for (const node of nodesOf(ctx.model, layer)) {
+    for (const edge of edgesOf(ctx.model, layer).filter((e) => e.target === node.index)) {
+      const step = pulseStep(ctx, [edge], "forward", false, EDGE_MS);
+      const start = step.start;
+      step.start = () => { start(); ctx.narrate(edgeNarration(ctx.model, edge, "forward")); };
+      steps.push(step);
+    }
+    steps.push({
+      duration: EDGE_MS,
+      start() {
+        mark(ctx, [node.id], "wait", false);
+        pop(ctx, [node.id]);
+        ctx.narrate(nodeNarration(ctx.model, node));
+      },
+    });
+  }
+  return steps;
+}
+
+function targetIds(model) {
+  return Array.from({ length: model.layers.at(-1) }, (_, i) => `target-${i}`);
+}
+
+function lossStep(ctx) {
+  const { model } = ctx;
+  return {
+    duration: ctx.slow ? EDGE_MS * 1.5 : LAYER_MS,
+    start() {
+      mark(ctx, ["loss-total", ...targetIds(model)], "wait", false);
+      pop(ctx, targetIds(model));
+      const out = model.outputs?.map(fmt).join(", ");
+      const tgt = model.targets?.map(fmt).join(", ");
+      ctx.narrate(`Loss: the output (${out}) is compared with the target (${tgt}): ` +
+        `<b>E = ${fmt(model.lossValue)}</b>.`);
+    },
+  };
+}
+
+function backwardSteps(ctx) {
+  const { model } = ctx;
+  const last = model.layers.length - 1;
+  const edges = [...model.edges.keys()];
+  const deltas = [...model.nodes.values()].filter((n) => n.layer > 0).map((n) => n.id);
+  const outputs = nodesOf(model, last).map((n) => n.id);
+  const steps = [{
+    duration: ctx.slow ? EDGE_MS : FIRE_MS * 2,
+    start() {
+      ctx.renderer.restyle();
+      markLabels(ctx, edges, "wait-grad", true);
+      mark(ctx, deltas, "wait-grad", true);
+      mark(ctx, outputs, "wait-grad", false);
+      pop(ctx, outputs);
+      ctx.narrate("Backward pass: the error's gradient \u03b4 = \u2202E/\u2202z starts at the output.");
+    },
+  }];
+  for (let layer = last; layer >= 1; layer--) {
+    const layerEdges = edgesOf(model, layer);
+    const below = layer > 1 ? nodesOf(model, layer - 1).map((n) => n.id) : [];
+    const reveal = () => {
+      markLabels(ctx, layerEdges.map((e) => e.id), "wait-grad", false);
+      mark(ctx, below, "wait-grad", false);
+      pop(ctx, below);
+    };
+    if (ctx.slow) steps.push(...slowBackwardLayer(ctx, layerEdges, reveal, layer > 1 ? nodesOf(model, layer - 1) : []));
+    else steps.push(pulseStep(ctx, layerEdges, "backward", true, LAYER_MS, reveal));
+  }
+  steps.push({ duration: 0, start: () => ctx.narrate("Every weight now knows its gradient \u2202E/\u2202w.") });
+  return steps;
+}
+
+function slowBackwardLayer(ctx, edges, reveal, below) {
+  const steps = edges.map((edge) => {
+    const step = pulseStep(ctx, [edge], "backward", true, EDGE_MS, () =>
+      markLabels(ctx, [edge.id], "wait-grad", false));
+    const start = step.start;
+    step.start = () => { start(); ctx.narrate(edgeNarration(ctx.model, edge, "backward")); };
+    return step;
+  });
+  steps.push({ duration: 0, start: reveal });
+  for (const node of below) {
+    steps.push({ duration: EDGE_MS * 1.5, start() {
+      pop(ctx, [node.id]);
+      ctx.narrate(deltaNarration(ctx.model, node));
+    } });
+  }
+  return steps;
+}
+
+function updateSteps(ctx) {
+  const { model } = ctx;
+  const moving = [...model.edges.values()].filter((e) => e.old_weight !== null);
+  const groups = ctx.slow ? moving.map((e) => [e]) : [moving];
+  const steps = groups.map((group) => tweenStep(ctx, group));
+  steps.unshift({
+    duration: 0,
+    start() {
+      for (const e of moving) e.weight = e.old_weight;
+      ctx.renderer.restyle();
+      ctx.narrate(`Update: every weight steps against its gradient, ` +
+        `w \u2190 w \u2212 \u03b7 \u00b7 \u2202E/\u2202w with \u03b7 = ${fmt(model.learningRate)}. ` +
+        `The neurons' values fade: they belong to the old weights until the next forward pass.`);
+    },
+  });
+  return steps;
+}
+
+/** Weights move from old_weight to new_weight (the model already holds the update). */
+function tweenStep(ctx, edges) {
+  const ids = edges.map((e) => e.id);
+  return {
+    duration: ctx.slow ? EDGE_MS * 1.5 : LAYER_MS * 1.4,
+    start() {
+      for (const e of edges) e.changing = true;
+      markLabels(ctx, ids, "changing", true);
+      if (edges.length === 1) ctx.narrate(updateNarration(ctx.model, edges[0]));
+    },
+    frame(t) {
+      for (const e of edges) e.weight = e.old_weight + (e.new_weight - e.old_weight) * t;
+      ctx.renderer.restyle();
+    },
+    end() {
+      for (const e of edges) { e.weight = e.new_weight; e.changing = false; }
+      ctx.renderer.restyle();
+      markLabels(ctx, ids, "changing", false);
+    },
+  };
+}

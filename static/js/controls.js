@@ -1,0 +1,269 @@
+// The only glue from the DOM to the setup (URL), the session (API) and the view:
+// toolbar buttons, the setup form, layer heads, the panel's editors, the data table.
+
+import * as api from "./api.js";
+import { esc } from "./format.js";
+import { readTable } from "./editors.js";
+import { LIMITS, checkSetup, specProblem, valueProblem } from "./limits.js";
+import { bindKeys } from "./keys.js";
+import { change, writeHash } from "./state.js";
+
+/** Wire everything; `app` = {dom, view, session, prefs, setup, reopen(setup)}. */
+export function bindControls(app) {
+  bindToolbar(app);
+  bindSetupForm(app);
+  bindHeads(app);
+  bindPanel(app);
+  bindTable(app);
+  bindKeys(app, actions(app));
+  new ResizeObserver(() => app.view.resize()).observe(app.dom.svg);
+  app.dom.svg.addEventListener("click", () => app.view.select(null));
+  // After picking a value, give the keyboard back to the shortcuts (F, B, U …).
+  document.addEventListener("change", (event) => {
+    if (event.target.matches("select, input:not([data-kind]):not([type=file])")) event.target.blur();
+  });
+}
+
+/** The actions shared by buttons and keyboard shortcuts. */
+export function actions(app) {
+  const { session, dom, prefs } = app;
+  return {
+    forward: () => session.phase("forward"),
+    backward: () => session.phase("backward"),
+    update: () => session.phase("update"),
+    step: () => session.fullStep(),
+    play: () => session.togglePlay(),
+    reset: () => session.reset(),
+    train: () => train(app),
+    slow: () => { dom.slow.checked = !dom.slow.checked; dom.slow.dispatchEvent(new Event("change")); },
+    presenter: () => setPresenter(app, !prefs.presenter),
+    faster: () => setSpeed(app, prefs.speed * 2),
+    slower: () => setSpeed(app, prefs.speed / 2),
+    help: () => { dom.help.hidden = !dom.help.hidden; },
+    escape: () => { dom.help.hidden = true; app.view.select(null); },
+  };
+}
+
+function bindToolbar(app) {
+  const { dom } = app;
+  const act = actions(app);
+  for (const [name, fn] of Object.entries(act)) {
+    dom.root.querySelectorAll(`[data-act=${name}]`).forEach((el) => el.addEventListener("click", fn));
+  }
+  dom.lossLog.addEventListener("change", () => app.view.setLossLog(dom.lossLog.checked));
+  dom.speed.addEventListener("input", () => setSpeed(app, Number(dom.speed.value)));
+  dom.slow.addEventListener("change", () => {
+    app.prefs.slow = dom.slow.checked;
+    remember(app, { slow: app.prefs.slow });
+  });
+  dom.help.addEventListener("click", (event) => { if (event.target === dom.help) dom.help.hidden = true; });
+}
+
+function setSpeed(app, value) {
+  const speed = Math.min(4, Math.max(0.25, value));
+  app.prefs.speed = speed;
+  app.dom.speed.value = speed;
+  app.dom.speedOut.textContent = `${speed}\u00d7`;
+  remember(app, { speed });
+}
+
+function setPresenter(app, on) {
+  app.prefs.presenter = on;
+  document.body.classList.toggle("presenter", on);
+  app.dom.presenter.setAttribute("aria-pressed", String(on));
+  remember(app, { presenter: on });
+  requestAnimationFrame(() => app.view.resize());
+}
+
+/** View-only preferences go to the URL without making a new network. */
+function remember(app, patch) {
+  Object.assign(app.setup, patch);
+  writeHash(app.setup);
+}
+
+/** A change to the network's spec: new setup, new network from the API (checked first). */
+function respec(app, patch) {
+  const next = change(app.setup, patch);
+  const { problems } = checkSetup(next);
+  const model = app.view.model;
+  const pairing = model && specProblem(next.activations?.length ? next.activations : model.activations,
+    next.loss || model.loss);
+  if (pairing && ("activations" in patch || "loss" in patch)) problems.push(pairing);
+  if (problems.length) {
+    app.view.error(`${problems.join("; ")}.`.replace(/^./, (c) => c.toUpperCase()));
+    app.restoreForm();
+    return;
+  }
+  app.reopen(next);
+}
+
+/** Layers as a setup patch: none when they are the preset's own (keeps its exact weights). */
+function layersValue(app, layers) {
+  const own = app.presets.find((p) => p.name === app.setup.preset)?.layers;
+  return own && own.join() === layers.join() ? null : layers;
+}
+
+
+/**
+ * A regression dataset under a probability loss (bce, cross-entropy), which the server refuses:
+ * switch to mean squared error and a linear output, what such targets need.
+ */
+function lossForData(app, name) {
+  const entry = app.datasets.find((d) => d.name === name);
+  const { loss, activations } = app.view.model;
+  if (entry?.task !== "regression" || !["bce", "cross_entropy"].includes(loss)) return {};
+  return { loss: "mse", activations: [...activations.slice(0, -1), "linear"] };
+}
+
+function bindSetupForm(app) {
+  const { dom } = app;
+  dom.preset.addEventListener("change", () => {
+    const { speed, slow, presenter, epochs, batchSize } = app.setup;
+    const keep = { speed, slow, presenter, epochs, batchSize };
+    app.reopen({ ...keep, preset: dom.preset.value });
+  });
+  dom.dataset.addEventListener("change", () => {
+    if (dom.dataset.value.startsWith("upload:")) return;
+    const layers = app.fitLayers(dom.dataset.value);
+    const patch = { dataset: dom.dataset.value || null, datasetId: null,
+      ...lossForData(app, dom.dataset.value) };
+    if (!layers || layers.join() === app.view.model.layers.join()) respec(app, patch);
+    else respec(app, { ...patch, layers: layersValue(app, layers) });
+  });
+  dom.noise.addEventListener("change", () => respec(app, { noise: Number(dom.noise.value) }));
+  dom.noise.addEventListener("input", () => { dom.noiseOut.textContent = dom.noise.value; });
+  dom.samples.addEventListener("change", () =>
+    respec(app, { samples: dom.samples.value ? Number(dom.samples.value) : null }));
+  dom.loss.addEventListener("change", () => respec(app, { loss: dom.loss.value }));
+  dom.regularization.addEventListener("change", () =>
+    respec(app, { regularization: dom.regularization.value }));
+  dom.regularizationRate.addEventListener("change", () =>
+    respec(app, { regularizationRate: Number(dom.regularizationRate.value) }));
+  dom.learningRate.addEventListener("change", () => {
+    const value = Number(dom.learningRate.value);
+    const { problems } = checkSetup({ learningRate: value });
+    if (dom.learningRate.value.trim() === "" || problems.length) {
+      app.view.error(problems[0] ? `The ${problems[0].replace(/^the /, "")}.` : "Type a learning rate.");
+      dom.learningRate.value = app.view.model.learningRate;
+      return;
+    }
+    app.session.setLearningRate(value).then(() => {
+      const current = app.view.model.learningRate;
+      dom.learningRate.value = current;
+      if (current === value) remember(app, { learningRate: value });
+    });
+  });
+  dom.batchSize.addEventListener("change", () => {
+    const batchSize = dom.batchSize.value ? Number(dom.batchSize.value) : undefined;
+    const { problems } = checkSetup({ batchSize });
+    if (problems.length) app.view.error(`${problems[0]}.`.replace(/^t/, "T"));
+    else { app.view.clearError(); remember(app, { batchSize }); }
+  });
+  dom.epochs.addEventListener("change", () => remember(app, { epochs: Number(dom.epochs.value) }));
+  dom.csv.addEventListener("change", () => upload(app));
+}
+
+async function upload(app) {
+  const file = app.dom.csv.files[0];
+  if (!file) return;
+  try {
+    const data = await api.uploadDataset(file);
+    const hidden = app.view.model.layers.slice(1, -1);
+    const layers = [data.input_names.length, ...hidden, data.target_names.length];
+    const next = change(app.setup, { datasetId: data.id, dataset: null, layers, activations: null });
+    const { problems } = checkSetup(next);
+    if (problems.length) {
+      app.view.error(`${file.name} cannot be used: ${problems.join("; ")} ` +
+        `(it has ${data.input_names.length} input and ${data.target_names.length} target columns).`);
+      return;
+    }
+    await app.reopen(next);
+    if (app.setup.datasetId === data.id) {
+      app.view.narrate(`Uploaded ${data.samples} samples from ${esc(file.name)}: the network now trains on them.`);
+    }
+  } catch (err) {
+    app.view.error(`Upload of ${file.name} failed: ${err.message}`);
+  } finally {
+    app.dom.csv.value = "";
+  }
+}
+
+function train(app) {
+  const epochs = Number(app.dom.epochs.value);
+  const { problems } = checkSetup({ epochs });
+  if (problems.length) {
+    app.view.error(`${problems[0]}.`.replace(/^e/, "E"));
+    return;
+  }
+  app.session.train(epochs, app.setup.batchSize);
+}
+
+function bindHeads(app) {
+  const { dom } = app;
+  dom.heads.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-action=neurons]");
+    if (!button) return;
+    const layers = app.view.model.layers.slice();
+    const l = Number(button.dataset.layer);
+    layers[l] = Math.min(LIMITS.neurons, Math.max(1, layers[l] + Number(button.dataset.delta)));
+    respec(app, { layers: layersValue(app, layers) });
+  });
+  dom.heads.addEventListener("change", (event) => {
+    const select = event.target.closest("[data-action=activation]");
+    if (!select) return;
+    const activations = app.view.model.activations.slice();
+    activations[Number(select.dataset.layer) - 1] = select.value;
+    respec(app, { activations });
+  });
+  dom.addLayer.addEventListener("click", () => changeDepth(app, 1));
+  dom.removeLayer.addEventListener("click", () => changeDepth(app, -1));
+}
+
+function changeDepth(app, delta) {
+  const { layers, activations } = app.view.model;
+  const hidden = layers.length - 2;
+  if (delta > 0 && layers.length >= LIMITS.layers) return;
+  if (delta < 0 && hidden <= 0) return;
+  const nextLayers = layers.slice();
+  const nextActs = activations.slice();
+  if (delta > 0) {
+    nextLayers.splice(-1, 0, layers[layers.length - 2] || 2);
+    nextActs.splice(-1, 0, activations.at(-2) || "tanh");
+  } else {
+    nextLayers.splice(-2, 1);
+    nextActs.splice(-2, 1);
+  }
+  respec(app, { layers: layersValue(app, nextLayers), activations: nextActs });
+}
+
+function bindPanel(app) {
+  app.dom.panel.addEventListener("submit", (event) => {
+    const form = event.target.closest("form[data-edit]");
+    if (!form) return;
+    event.preventDefault();
+    const text = form.elements.value.value.trim();
+    const value = text === "" ? NaN : Number(text);
+    const problem = valueProblem(value);
+    if (problem) {
+      app.view.error(problem);
+      return;
+    }
+    const { model } = app.view;
+    const id = form.dataset.id;
+    if (form.dataset.edit === "weight") app.session.editWeight(model.edges.get(id), value);
+    else app.session.editBias(model.nodes.get(id), value);
+  });
+}
+
+function bindTable(app) {
+  app.dom.table.addEventListener("change", (event) => {
+    if (!event.target.matches("input[data-kind]")) return;
+    const { inputs, targets } = readTable(app.dom.table);
+    const bad = [...inputs, ...targets].flat().map(valueProblem).find(Boolean);
+    if (!event.target.checkValidity() || event.target.value.trim() === "" || bad) {
+      app.view.error(`Each cell needs a number. ${bad || ""}`.trim());
+      return;
+    }
+    app.session.editData(inputs, targets);
+  });
+}

@@ -1,0 +1,88 @@
+// HTML for the architecture heads above each layer column and the small data table.
+// Builds markup only; controls.js handles their events by delegation.
+
+import { esc, exact } from "./format.js";
+import { LIMITS } from "./limits.js";
+
+const ACTIVATIONS = ["linear", "sigmoid", "tanh", "relu", "leaky_relu", "softmax"];
+const SHORT = { linear: "lin", sigmoid: "sigm", tanh: "tanh", relu: "relu", leaky_relu: "leaky", softmax: "smax" };
+
+function layerTitle(layers, l, gap = 200) {
+  if (l === 0) return gap < 110 ? "In" : "Input";
+  if (l === layers.length - 1) return gap < 110 ? "Out" : "Output";
+  if (layers.length === 3) return "Hidden";
+  return gap < 110 ? `H${l}` : `Hidden ${l}`;
+}
+
+/** One head per layer column: title, size with −/+ (hidden only), activation picker. */
+export function renderHeads(root, model, columns) {
+  const { layers } = model;
+  const gap = columns.length > 1 ? columns[1] - columns[0] : 200;
+  root.classList.toggle("narrow", gap < 110);
+  root.innerHTML = layers.map((size, l) => {
+    const hidden = l > 0 && l < layers.length - 1;
+    const full = size >= LIMITS.neurons;
+    const why = full ? `At most ${LIMITS.neurons} neurons per layer (the server's limit)`
+      : `Add a neuron to layer ${l}`;
+    const sizer = hidden
+      ? `<span class="sizer"><button type="button" data-action="neurons" data-layer="${l}" data-delta="-1"
+          aria-label="fewer neurons in layer ${l}" title="Remove a neuron" ${size <= 1 ? "disabled" : ""}>\u2212</button>
+         <span data-testid="layer-size-${l}">${size}</span>
+         <span title="${why}"><button type="button" data-action="neurons" data-layer="${l}" data-delta="1"
+          aria-label="more neurons in layer ${l}" title="${why}" ${full ? "disabled" : ""}>+</button></span></span>`
+      : `<span class="size">${size}</span>`;
+    const act = l === 0 ? "" : `<select data-action="activation" data-layer="${l}"
+        data-testid="activation-${l}" aria-label="activation of layer ${l}"
+        title="activation: ${model.activations[l - 1]}">${ACTIVATIONS.map((a) =>
+        `<option value="${a}"${a === model.activations[l - 1] ? " selected" : ""}>${gap < 110 ? SHORT[a] : a}</option>`).join("")}</select>`;
+    return `<div class="head" data-testid="layer-head-${l}" style="left:${columns[l]}px">
+      <div class="title">${layerTitle(layers, l, gap)}</div>${sizer}${act}</div>`;
+  }).join("");
+}
+
+/** The depth buttons, disabled at the limits with a tooltip saying why. */
+export function renderDepth(add, remove, layers) {
+  const hidden = layers.length - 2;
+  add.disabled = layers.length >= LIMITS.layers;
+  add.title = add.disabled ? `At most ${LIMITS.layers} layers, input and output included (the server's limit)`
+    : "Add a hidden layer";
+  remove.disabled = hidden <= 0;
+  remove.title = remove.disabled ? "There is no hidden layer to remove" : "Remove a hidden layer";
+}
+
+/** Move the heads when the window resizes (positions only). */
+export function placeHeads(root, columns) {
+  root.querySelectorAll(".head").forEach((el, l) => { el.style.left = `${columns[l]}px`; });
+}
+
+/** An editable table of the samples when there are only a few (2-2-1, XOR). */
+export function renderTable(root, dataset) {
+  const inputs = dataset?.inputs;
+  const targets = dataset?.targets;
+  if (!inputs || inputs.length > 8) return false;
+  const inNames = dataset.input_names?.length ? dataset.input_names : inputs[0].map((_, i) => `x${i + 1}`);
+  const outNames = dataset.target_names?.length ? dataset.target_names : targets[0].map((_, i) => `y${i + 1}`);
+  const head = `<tr><th>#</th>${inNames.map((n) => `<th>${esc(n)}</th>`).join("")}` +
+    `${outNames.map((n) => `<th class="target">${esc(n)}</th>`).join("")}</tr>`;
+  const cell = (kind, r, c, v) => `<td><input type="number" step="any" required value="${exact(v)}"
+    data-kind="${kind}" data-row="${r}" data-col="${c}" data-testid="cell-${kind}-${r}-${c}"
+    aria-label="${kind} ${r + 1}, column ${c + 1}"></td>`;
+  const rows = inputs.map((row, r) => `<tr><td>${r + 1}</td>` +
+    row.map((v, c) => cell("input", r, c, v)).join("") +
+    targets[r].map((v, c) => cell("target", r, c, v)).join("") + "</tr>").join("");
+  root.innerHTML = `<table>${head}${rows}</table>`;
+  return true;
+}
+
+/** Read the table back into rows of inputs and targets. */
+export function readTable(root) {
+  const inputs = [];
+  const targets = [];
+  for (const input of root.querySelectorAll("input[data-kind]")) {
+    const rows = input.dataset.kind === "input" ? inputs : targets;
+    const r = +input.dataset.row;
+    rows[r] = rows[r] || [];
+    rows[r][+input.dataset.col] = Number(input.value);
+  }
+  return { inputs, targets };
+}

@@ -1,0 +1,50 @@
+// Pure positions: where each neuron sits for a given list of layer sizes and a box size.
+
+const MARGIN = { left: 60, right: 185, top: 40, bottom: 40 };
+const BASE_RADIUS = 30; // at a 900 × 560 drawing; larger screens scale it up to 1.45× (render.js)
+const MIN_RADIUS = 5;
+
+/**
+ * Columns left to right, neurons centred vertically in each column.
+ * Returns { width, height, radius, columns: [x per layer], nodes: [[{x, y}] per layer] }.
+ */
+export function layoutNetwork(layers, width, height, options = {}) {
+  const k = clamp(Math.min(width / 900, height / 560), 1, 1.45);
+  const MAX_RADIUS = BASE_RADIUS * k;
+  const margin = { ...MARGIN, ...options.margin };
+  margin.right = Math.max(margin.right, MAX_RADIUS + 175); // room for the target box and E
+  const innerW = Math.max(10, width - margin.left - margin.right);
+  const innerH = Math.max(10, height - margin.top - margin.bottom);
+  const gaps = Math.max(1, layers.length - 1);
+  const widest = Math.max(...layers);
+  const rowGap = innerH / Math.max(1, widest);
+  const colGap = innerW / gaps;
+  // One radius per column: a 64-neuron layer must not shrink its neighbours to dots.
+  const radii = layers.map((size) =>
+    clamp(Math.min((innerH / Math.max(1, size)) * 0.38, colGap * 0.18), MIN_RADIUS, MAX_RADIUS));
+  const radius = Math.min(...radii);
+  const columns = layers.map((_, l) => margin.left + (layers.length === 1 ? innerW / 2 : l * colGap));
+  const midY = margin.top + innerH / 2;
+  const nodes = layers.map((size, l) => {
+    const spacing = Math.min(innerH / Math.max(1, size), radii[l] * 4.2);
+    return Array.from({ length: size }, (_, i) => ({
+      x: columns[l],
+      y: midY + (i - (size - 1) / 2) * spacing,
+      r: radii[l],
+      room: spacing, // vertical room per node: the z/b text below only when it fits
+    }));
+  });
+  return { width, height, radius, radii, columns, nodes, margin, rowGap };
+}
+
+/** Where along an edge its weight label sits: staggered by target so labels do not collide. */
+export function labelFraction(target, targets, source, sources) {
+  if (targets === 1) return sources === 1 ? 0.5 : 0.62;
+  // One fraction ≠ ½ for the whole layer: two crossing edges then have their labels at the
+  // same x but |1 − 2f| of the vertical gap apart (at ½ they would sit on the crossing).
+  return 0.3;
+}
+
+function clamp(v, lo, hi) {
+  return Math.max(lo, Math.min(hi, v));
+}

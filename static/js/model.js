@@ -1,0 +1,150 @@
+// The view model: the network's structure plus the latest numbers of every node and edge,
+// keyed by the same ids the SVG uses (node n-<layer>-<index>, edge e-<layer>-<source>-<target>).
+
+import { edgeName, nodeName } from "./naming.js";
+
+export { nodeName };
+export const nodeId = (layer, index) => `n-${layer}-${index}`;
+export const edgeId = (layer, source, target) => `e-${layer}-${source}-${target}`;
+
+const NODE_FIELDS = ["z", "a", "grad_z", "grad_a", "bias", "grad_bias", "new_bias"];
+const EDGE_FIELDS = ["weight", "signal", "grad", "new_weight"];
+
+/** A fresh model from GET /api/networks/{id} (or the state part of any answer). */
+export function modelFromState(state) {
+  const spec = state.spec || {};
+  const layers = state.layers || spec.layers;
+  const model = {
+    id: state.id || state.network_id,
+    layers,
+    activations: state.activations || spec.activations || [],
+    spec,
+    loss: state.loss_name || spec.loss || "mse",
+    learningRate: state.learning_rate ?? spec.learning_rate,
+    step: state.step ?? 0,
+    lossHistory: state.loss_history || [],
+    nodes: new Map(),
+    edges: new Map(),
+    lossValue: null,
+    outputs: null,
+    targets: null,
+    done: new Set(), // phases whose numbers are on screen for the current weights
+    data: state.dataset || null,
+  };
+  buildNodes(model, state.biases || [], state.dataset?.input_names);
+  buildEdges(model, state.weights || []);
+  showSample(model);
+  return model;
+}
+
+function buildNodes(model, biases, inputNames = []) {
+  const { layers } = model;
+  layers.forEach((size, layer) => {
+    for (let index = 0; index < size; index++) {
+      const bias = layer > 0 && biases[layer - 1] ? biases[layer - 1][index] : null;
+      model.nodes.set(nodeId(layer, index), {
+        id: nodeId(layer, index), layer, index,
+        name: nodeName(layers, layer, index, inputNames || []),
+        z: null, a: null, grad_z: null, grad_a: null, bias, grad_bias: null, new_bias: null,
+      });
+    }
+  });
+}
+
+function buildEdges(model, weights) {
+  weights.forEach((matrix, k) => {
+    const layer = k + 1;
+    matrix.forEach((row, target) => row.forEach((weight, source) => {
+      model.edges.set(edgeId(layer, source, target), {
+        id: edgeId(layer, source, target), layer, source, target,
+        name: edgeName(model.layers, layer, source, target),
+        weight, signal: null, grad: null, new_weight: null, old_weight: null,
+      });
+    }));
+  });
+}
+
+/** Merge one step's trace; after an update, the new weights become the current ones. */
+export function applyTrace(model, trace) {
+  for (const n of trace.nodes || []) {
+    const node = model.nodes.get(nodeId(n.layer, n.index));
+    if (node) for (const f of NODE_FIELDS) node[f] = n[f] ?? null;
+  }
+  for (const e of trace.edges || []) {
+    const edge = model.edges.get(edgeId(e.layer, e.source, e.target));
+    if (edge) for (const f of EDGE_FIELDS) edge[f] = e[f] ?? null;
+    if (edge) edge.old_weight = null;
+  }
+  for (const node of model.nodes.values()) node.old_bias = null;
+  model.lossValue = trace.loss ?? null;
+  model.outputs = trace.outputs ?? null;
+  model.targets = trace.targets ?? null;
+  model.focus = trace.focus ?? 0;
+  model.done = phasesIn(trace);
+  model.step = trace.step ?? model.step;
+}
+
+function phasesIn(trace) {
+  const done = new Set();
+  const edges = trace.edges || [];
+  const nodes = trace.nodes || [];
+  if (nodes.some((n) => n.a !== null && n.a !== undefined)) done.add("forward");
+  if (edges.some((e) => e.grad !== null && e.grad !== undefined)) done.add("backward");
+  if (edges.some((e) => e.new_weight !== null && e.new_weight !== undefined)) done.add("update");
+  return done;
+}
+
+/** Make the updated parameters current; forward values now belong to the old weights. */
+export function commitUpdate(model) {
+  for (const edge of model.edges.values()) {
+    if (edge.new_weight === null) continue;
+    edge.old_weight = edge.weight;
+    edge.weight = edge.new_weight;
+  }
+  for (const node of model.nodes.values()) {
+    if (node.new_bias === null || node.new_bias === undefined) continue;
+    node.old_bias = node.bias;
+    node.bias = node.new_bias;
+  }
+  model.stale = true;
+}
+
+/** Replace the parameters (after training, reset or an edit) and clear the step's numbers. */
+export function setParameters(model, state) {
+  const fresh = modelFromState(state);
+  for (const [id, edge] of fresh.edges) Object.assign(model.edges.get(id) || {}, { weight: edge.weight });
+  for (const [id, node] of fresh.nodes) Object.assign(model.nodes.get(id) || {}, { bias: node.bias });
+  model.data = fresh.data;
+  clearValues(model);
+  model.step = fresh.step;
+  model.lossHistory = fresh.lossHistory;
+  model.learningRate = fresh.learningRate;
+}
+
+export function clearValues(model) {
+  for (const node of model.nodes.values()) {
+    for (const f of NODE_FIELDS) if (f !== "bias") node[f] = null;
+  }
+  for (const edge of model.edges.values()) {
+    edge.signal = edge.grad = edge.new_weight = edge.old_weight = null;
+  }
+  model.lossValue = model.outputs = model.targets = null;
+  model.done = new Set();
+  model.stale = false;
+  showSample(model);
+}
+
+/** Before any pass, the inputs and targets of the first sample are already known. */
+function showSample(model) {
+  const inputs = model.data?.inputs?.[model.focus ?? 0];
+  const targets = model.data?.targets?.[model.focus ?? 0];
+  if (!inputs) return;
+  inputs.forEach((value, i) => {
+    const node = model.nodes.get(nodeId(0, i));
+    if (node) node.a = value;
+  });
+  model.targets = targets ? targets.slice() : null;
+}
+
+export const hasBias = (model, layer) =>
+  [...model.nodes.values()].some((n) => n.layer === layer && n.bias !== null && n.bias !== undefined);

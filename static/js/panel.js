@@ -1,0 +1,68 @@
+// The explanation panel (chain rule for the selected node or edge, with editors) and the
+// hover card. Builds HTML only; controls.js listens to the forms by delegation.
+
+import { explain } from "./explain.js";
+import { esc, exact, fmt, fmtLong } from "./format.js";
+
+const HINT = `<p class="hint">Click a neuron or an edge to see the numbers behind it and the
+chain rule that gives its gradient. Hover anything for its current values.</p>`;
+
+/** Fill the panel for `id` (or the hint when nothing is selected). */
+export function renderPanel(root, model, id) {
+  const title = root.querySelector("[data-role=title]");
+  const body = root.querySelector("[data-role=body]");
+  const info = id && model ? explain(model, id) : null;
+  if (!info) {
+    title.textContent = "Explain";
+    body.innerHTML = HINT;
+    return;
+  }
+  title.textContent = info.title;
+  body.innerHTML = editorHtml(model, id) + info.sections.map(sectionHtml).join("") + gatesLink(model, id);
+}
+
+function sectionHtml(section) {
+  const lines = section.lines.map((line) => `<div class="eq">${line}</div>`).join("");
+  return `<section class="explain-section"><h3>${esc(section.title)}</h3>${lines}</section>`;
+}
+
+function editorHtml(model, id) {
+  if (model.edges.has(id)) {
+    const edge = model.edges.get(id);
+    return `<form class="edit-form" data-edit="weight" data-id="${id}">
+      <label>${esc(edge.name)} = <input name="value" type="number" step="any" required
+        data-testid="weight-input" value="${exact(edge.weight)}"></label>
+      <button type="submit" data-testid="weight-set">Set</button></form>`;
+  }
+  const node = model.nodes.get(id);
+  if (node.bias === null || node.bias === undefined) return "";
+  return `<form class="edit-form" data-edit="bias" data-id="${id}">
+    <label>b<sub>${esc(node.name)}</sub> = <input name="value" type="number" step="any" required
+      data-testid="bias-input" value="${exact(node.bias)}"></label>
+    <button type="submit">Set</button></form>`;
+}
+
+function gatesLink(model, id) {
+  const node = model.nodes.get(id);
+  if (!node || node.layer === 0) return "";
+  const href = `/circuits?network=${encodeURIComponent(model.id)}&layer=${node.layer}&index=${node.index}&sample=${model.focus ?? 0}`;
+  return `<p><a class="gates-link" data-testid="expand-gates" href="${href}">Expand ${esc(node.name)} into gates \u2192</a></p>`;
+}
+
+const NODE_ROWS = [["a", "activation a"], ["z", "pre-activation z"], ["grad_a", "\u2202E/\u2202a"],
+  ["grad_z", "\u03b4 = \u2202E/\u2202z"], ["bias", "bias b"], ["grad_bias", "\u2202E/\u2202b"]];
+const EDGE_ROWS = [["weight", "weight"], ["signal", "signal w\u00b7a"], ["grad", "\u2202E/\u2202w"],
+  ["old_weight", "before update"], ["new_weight", "after update"]];
+
+/** The hover card: every current number of a node or edge, in full. */
+export function tooltipHtml(model, id) {
+  const item = model.nodes.get(id) || model.edges.get(id);
+  if (!item) return "";
+  const rows = (model.nodes.has(id) ? NODE_ROWS : EDGE_ROWS)
+    .filter(([key]) => item[key] !== null && item[key] !== undefined)
+    .map(([key, label]) => `<tr><th>${label}</th><td title="${item[key]}">${fmtLong(item[key])}</td></tr>`)
+    .join("");
+  const kind = model.nodes.has(id) ? (item.layer === 0 ? "input" : "neuron") : "weight";
+  return `<div class="tip-title">${esc(item.name)} <span>${kind}</span></div>` +
+    `<table>${rows || `<tr><td>${fmt(null)}</td></tr>`}</table>`;
+}

@@ -1,0 +1,159 @@
+// Canvas widgets: the loss curve and the decision-boundary heat map (TF Playground style).
+
+import { fmt } from "./format.js";
+
+const BLUE = [0, 114, 178];
+const ORANGE = [213, 94, 0];
+
+/** Size a canvas's backing store to its CSS box (crisp on any screen); returns the 2-D context. */
+function fit(canvas) {
+  const ratio = window.devicePixelRatio || 1;
+  const w = Math.max(1, Math.round(canvas.clientWidth * ratio));
+  const h = Math.max(1, Math.round(canvas.clientHeight * ratio));
+  if (canvas.width !== w || canvas.height !== h) { canvas.width = w; canvas.height = h; }
+  const ctx = canvas.getContext("2d");
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  return ctx;
+}
+
+function cssVar(name, fallback) {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
+}
+
+/**
+ * The loss curve: one point per epoch (or per step), redrawn whole; cheap for ≤ a few 1000.
+ * `current` is the E of a forward pass not yet in the history (drawn as a hollow dot);
+ * `log` draws log10(loss), useful for divergence and long runs.
+ */
+export class LossChart {
+  constructor(canvas) {
+    this.canvas = canvas;
+    this.points = [];
+    this.now = null;
+    this.log = false;
+  }
+
+  set(points) { this.points = points.filter(Number.isFinite); this.now = null; this.draw(); }
+
+  push(value) { if (Number.isFinite(value)) { this.points.push(value); this.draw(); } }
+
+  current(value) { this.now = Number.isFinite(value) ? value : null; this.draw(); }
+
+  setLog(on) { this.log = on; this.draw(); }
+
+  draw() {
+    const ctx = fit(this.canvas);
+    const w = this.canvas.clientWidth;
+    const h = this.canvas.clientHeight;
+    ctx.clearRect(0, 0, w, h);
+    this.canvas.dataset.points = String(this.points.length);
+    const all = this.now === null ? this.points : [...this.points, this.now];
+    const pad = { l: 50, r: 10, t: 10, b: 18 };
+    ctx.font = `${Math.max(11, Math.round(h / 10))}px 'DejaVu Sans', sans-serif`;
+    ctx.fillStyle = cssVar("--muted", "#555");
+    if (!all.length) {
+      ctx.fillText("no loss yet: run a forward pass or train", 8, h / 2);
+      return;
+    }
+    const y = this.scale(all, pad, h);
+    ctx.strokeStyle = cssVar("--line", "#ccc");
+    ctx.strokeRect(pad.l, pad.t, w - pad.l - pad.r, h - pad.t - pad.b);
+    ctx.fillText(y.top, 2, pad.t + 10);
+    ctx.fillText(y.bottom, 2, h - pad.b);
+    ctx.fillText(`${this.points.length} pts${this.log ? " · log" : ""}`, w - 80, h - 4);
+    const n = all.length;
+    const x = (i) => pad.l + (n === 1 ? 0.5 : i / (n - 1)) * (w - pad.l - pad.r);
+    ctx.beginPath();
+    this.points.forEach((v, i) => (i === 0 ? ctx.moveTo(x(i), y.of(v)) : ctx.lineTo(x(i), y.of(v))));
+    ctx.strokeStyle = cssVar("--accent", "#009e73");
+    ctx.lineWidth = 2;
+    ctx.stroke();
+    if (this.points.length === 1) ctx.fillRect(x(0) - 3, y.of(this.points[0]) - 3, 6, 6);
+    if (this.now !== null) {
+      ctx.beginPath();
+      ctx.arc(x(n - 1), y.of(this.now), 4, 0, 2 * Math.PI);
+      ctx.stroke();
+    }
+  }
+
+  /** The vertical scale: linear from 0 (or the minimum) to the maximum, or log10; margins when flat. */
+  scale(values, pad, h) {
+    const tf = this.log ? (v) => Math.log10(Math.max(v, 1e-12)) : (v) => v;
+    const ts = values.map(tf);
+    let hi = Math.max(...ts);
+    let lo = this.log ? Math.min(...ts) : Math.min(0, ...ts);
+    if (hi - lo < 1e-12) { hi += this.log ? 0.5 : Math.abs(hi) * 0.1 + 1e-9; lo -= this.log ? 0.5 : 0; }
+    const span = hi - lo;
+    const inner = h - pad.t - pad.b;
+    const label = (t) => fmt(this.log ? 10 ** t : t);
+    return { top: label(hi), bottom: label(lo), of: (v) => pad.t + (1 - (tf(v) - lo) / span) * inner };
+  }
+}
+
+/** Decision boundary: `grid` {xs, ys, values[row][col], lo, hi}; `points` [{x, y, value}]. */
+export class HeatMap {
+  constructor(canvas) {
+    this.canvas = canvas;
+    this.grid = null;
+    this.points = [];
+  }
+
+  set(grid, points) { this.grid = grid; this.points = points || []; this.draw(); }
+
+  draw() {
+    const ctx = fit(this.canvas);
+    const w = this.canvas.clientWidth;
+    const h = this.canvas.clientHeight;
+    ctx.clearRect(0, 0, w, h);
+    if (!this.grid) return;
+    ctx.imageSmoothingEnabled = true;
+    ctx.drawImage(this.image(), 0, 0, w, h);
+    const { xs, ys } = this.grid;
+    const sx = (x) => ((x - xs[0]) / (xs.at(-1) - xs[0] || 1)) * w;
+    const sy = (y) => (1 - (y - ys[0]) / (ys.at(-1) - ys[0] || 1)) * h;
+    for (const p of this.points) {
+      ctx.beginPath();
+      ctx.arc(sx(p.x), sy(p.y), 3.5, 0, 2 * Math.PI);
+      ctx.fillStyle = colour(this.unit(p.value), 1);
+      ctx.fill();
+      ctx.strokeStyle = "#fff";
+      ctx.lineWidth = 1;
+      ctx.stroke();
+    }
+  }
+
+  unit(v) {
+    const { lo, hi } = this.grid;
+    return Math.max(0, Math.min(1, (v - lo) / (hi - lo || 1)));
+  }
+
+  image() {
+    const { xs, ys, values } = this.grid;
+    const off = document.createElement("canvas");
+    off.width = xs.length;
+    off.height = ys.length;
+    const ctx = off.getContext("2d");
+    const img = ctx.createImageData(xs.length, ys.length);
+    for (let r = 0; r < ys.length; r++) {
+      for (let c = 0; c < xs.length; c++) {
+        const rgb = mix(this.unit(values[r][c]), 0.55);
+        const i = ((ys.length - 1 - r) * xs.length + c) * 4;
+        img.data.set([rgb[0], rgb[1], rgb[2], 255], i);
+      }
+    }
+    ctx.putImageData(img, 0, 0);
+    return off;
+  }
+}
+
+/** 0 → orange, 0.5 → white, 1 → blue; `strength` < 1 keeps the background light. */
+function mix(t, strength) {
+  const base = t < 0.5 ? ORANGE : BLUE;
+  const k = Math.abs(t - 0.5) * 2 * strength;
+  return base.map((c) => Math.round(255 + (c - 255) * k));
+}
+
+function colour(t, strength) {
+  const [r, g, b] = mix(t, strength);
+  return `rgb(${r},${g},${b})`;
+}

@@ -1,0 +1,219 @@
+// SVG stages keyed by stable ids (as NN-SVG): `redraw` builds elements for a structure,
+// `redistribute` only moves them, `restyle` only changes colours, widths and text.
+
+import { fmt, fmtTight } from "./format.js";
+import { labelFraction } from "./layout.js";
+import { nodeId } from "./model.js";
+import { setAttr, setText, svgEl, tint } from "./svg.js";
+
+const POSITIVE = [0, 114, 178];
+const NEGATIVE = [213, 94, 0];
+const MAX_EDGE_WIDTH = 8;
+const LABELS_PER_LAYER = 4; // more edges than this between two layers: values on hover only
+
+/** A renderer bound to one <svg>; `on.hover(id, event)`, `on.leave()`, `on.select(id)`. */
+export function createRenderer(svg, on) {
+  const groups = {};
+  const els = new Map(); // id -> {root, ...parts}
+  let layout = null;
+  let model = null;
+
+  function redraw(nextModel, nextLayout) {
+    model = nextModel;
+    svg.replaceChildren();
+    els.clear();
+    for (const name of ["edges", "hits", "labels", "nodes", "loss"]) {
+      groups[name] = svgEl("g", { class: `layer-${name}` }, svg);
+    }
+    for (const edge of model.edges.values()) drawEdge(edge);
+    for (const node of model.nodes.values()) drawNode(node);
+    drawLossBox();
+    redistribute(nextLayout);
+    restyle();
+  }
+
+  function drawEdge(edge) {
+    const line = svgEl("line", { id: edge.id, class: "edge", "data-testid": `edge-${edge.id}` },
+      groups.edges);
+    const hit = svgEl("line", { class: "edge-hit", "data-id": edge.id,
+      "data-testid": `edge-hit-${edge.id}` }, groups.hits);
+    const crowded = model.layers[edge.layer] * model.layers[edge.layer - 1] > LABELS_PER_LAYER;
+    const label = svgEl("g", { class: `edge-label${crowded ? " crowded" : ""}`, "data-id": edge.id },
+      groups.labels);
+    const weight = svgEl("text", { class: "weight", "data-testid": `weight-${edge.id}` }, label);
+    const grad = svgEl("text", { class: "grad", dy: "1.15em", "data-testid": `grad-${edge.id}` },
+      label);
+    els.set(edge.id, { root: line, line, hit, label, weight, grad });
+    for (const el of [hit, label]) bindPointer(el, edge.id);
+  }
+
+  function drawNode(node) {
+    const root = svgEl("g", { id: node.id, class: `node layer-${node.layer}`,
+      "data-testid": `node-${node.id}`, "data-id": node.id }, groups.nodes);
+    const circle = svgEl("circle", { class: "body" }, root);
+    const value = svgEl("text", { class: "value", dy: "0.35em", "data-testid": `value-${node.id}` },
+      root);
+    const name = svgEl("text", { class: "name" }, root);
+    const below = svgEl("text", { class: "below" }, root);
+    const z = svgEl("tspan", { class: "z", "data-testid": `z-${node.id}` }, below);
+    const grad = svgEl("tspan", { class: "grad", "data-testid": `delta-${node.id}` }, below);
+    const bias = svgEl("text", { class: "bias", "data-testid": `bias-${node.id}` }, root);
+    els.set(node.id, { root, circle, value, name, below, z, grad, bias });
+    bindPointer(root, node.id);
+  }
+
+  function drawLossBox() {
+    const out = model.layers.length - 1;
+    for (let i = 0; i < model.layers[out]; i++) {
+      const g = svgEl("g", { class: "target", id: `target-${i}` }, groups.loss);
+      const link = svgEl("line", { class: "target-link" }, g);
+      const box = svgEl("rect", { class: "target-box", rx: 6 }, g);
+      const text = svgEl("text", { class: "target-text", dy: "0.35em",
+        "data-testid": `target-${i}` }, g);
+      const delta = svgEl("text", { class: "target-delta", "data-testid": `error-${i}` }, g);
+      els.set(`target-${i}`, { root: g, link, box, text, delta });
+    }
+    const total = svgEl("text", { class: "loss-total", "data-testid": "loss-value" }, groups.loss);
+    els.set("loss-total", { root: total });
+  }
+
+  function bindPointer(el, id) {
+    el.addEventListener("pointerenter", (event) => on.hover(id, event));
+    el.addEventListener("pointermove", (event) => on.hover(id, event));
+    el.addEventListener("pointerleave", () => on.leave(id));
+    el.addEventListener("click", (event) => {
+      event.stopPropagation();
+      on.select(id);
+    });
+  }
+
+  function redistribute(nextLayout) {
+    layout = nextLayout;
+    svg.setAttribute("viewBox", `0 0 ${layout.width} ${layout.height}`);
+    svg.style.setProperty("--r", `${layout.radius}px`);
+    // Type grows with the drawing on large screens (within limits), never below the base size.
+    const k = Math.max(1, Math.min(1.45, Math.min(layout.width / 900, layout.height / 560)));
+    svg.style.setProperty("--k", k.toFixed(3));
+    for (const edge of model.edges.values()) placeEdge(edge);
+    for (const node of model.nodes.values()) placeNode(node);
+    placeLossBox();
+  }
+
+  function placeEdge(edge) {
+    const { line, hit, label } = els.get(edge.id);
+    const a = layout.nodes[edge.layer - 1][edge.source];
+    const b = layout.nodes[edge.layer][edge.target];
+    for (const el of [line, hit]) {
+      el.setAttribute("x1", a.x); el.setAttribute("y1", a.y);
+      el.setAttribute("x2", b.x); el.setAttribute("y2", b.y);
+    }
+    const f = labelFraction(edge.target, model.layers[edge.layer], edge.source,
+      model.layers[edge.layer - 1]);
+    label.setAttribute("transform",
+      `translate(${a.x + (b.x - a.x) * f},${a.y + (b.y - a.y) * f - 4})`);
+  }
+
+  function placeNode(node) {
+    const { root, circle, name, below, bias } = els.get(node.id);
+    const p = layout.nodes[node.layer][node.index];
+    const r = p.r;
+    root.setAttribute("transform", `translate(${p.x},${p.y})`);
+    root.style.setProperty("--r", `${r}px`);
+    root.classList.toggle("compact", r < 17);
+    root.classList.toggle("tiny", r < 12);
+    root.classList.toggle("no-room", p.room < 2 * r + 44); // z/δ/b lines would hit the node below
+    circle.setAttribute("r", r);
+    // Crowded columns: the name goes to the node's left, where it cannot hit the node above.
+    const side = p.room < 2 * r + 30 && node.layer < model.layers.length - 1;
+    name.classList.toggle("side", side);
+    name.setAttribute("x", side ? -r - 5 : 0);
+    name.setAttribute("y", side ? 4 : -r - 6);
+    below.setAttribute("y", r + 15);
+    bias.setAttribute("y", r + 29);
+  }
+
+  function placeLossBox() {
+    const out = model.layers.length - 1;
+    const r = layout.radii[out];
+    for (let i = 0; i < model.layers[out]; i++) {
+      const p = layout.nodes[out][i];
+      const { link, box, text, delta } = els.get(`target-${i}`);
+      const x = p.x + r + 70;
+      Object.entries({ x1: p.x + r, y1: p.y, x2: x - 4, y2: p.y })
+        .forEach(([k, v]) => link.setAttribute(k, v));
+      Object.entries({ x, y: p.y - 14, width: 84, height: 28 })
+        .forEach(([k, v]) => box.setAttribute(k, v));
+      text.setAttribute("x", x + 42); text.setAttribute("y", p.y);
+      delta.setAttribute("x", p.x + r + 35); delta.setAttribute("y", p.y - 9);
+    }
+    const first = layout.nodes[out][0];
+    const total = els.get("loss-total").root;
+    total.setAttribute("x", first.x + r + 112);
+    total.setAttribute("y", Math.max(22, first.y - r - 30));
+  }
+
+  function restyle() {
+    if (!model) return;
+    const maxW = Math.max(1e-9, ...[...model.edges.values()].map((e) => Math.abs(e.weight)));
+    const widest = Math.max(2, Math.min(MAX_EDGE_WIDTH, (layout?.radius ?? 30) * 0.28));
+    for (const edge of model.edges.values()) styleEdge(edge, maxW, widest);
+    const maxA = {};
+    for (const n of model.nodes.values()) {
+      maxA[n.layer] = Math.max(maxA[n.layer] || 1e-9, Math.abs(n.a ?? 0));
+    }
+    for (const node of model.nodes.values()) styleNode(node, maxA[node.layer]);
+    styleLossBox();
+    svg.classList.toggle("stale", Boolean(model.stale));
+  }
+
+  function styleEdge(edge, maxW, widest) {
+    const { line, weight, grad } = els.get(edge.id);
+    const w = edge.weight;
+    setAttr(line, "stroke", w >= 0 ? "var(--positive)" : "var(--negative)");
+    setAttr(line, "stroke-width", (0.6 + (widest - 0.6) * Math.abs(w) / maxW).toFixed(2));
+    setText(weight, fmt(w));
+    weight.dataset.value = w;
+    const change = edge.changing && `${fmt(edge.old_weight)} \u2192 ${fmt(edge.new_weight)}`;
+    setText(grad, change || (edge.grad === null ? "" : `\u2202 ${fmt(edge.grad)}`));
+    grad.dataset.value = edge.grad ?? "";
+  }
+
+  function styleNode(node, maxA) {
+    const parts = els.get(node.id);
+    const known = node.a !== null && node.a !== undefined;
+    const text = known ? fmtTight(node.a) : "";
+    setText(parts.value, text);
+    parts.value.classList.toggle("long", text.length > 5);
+    parts.value.dataset.value = known ? node.a : "";
+    setText(parts.name, node.name);
+    const rgb = (node.a ?? 0) >= 0 ? POSITIVE : NEGATIVE;
+    setAttr(parts.circle, "fill", known ? tint(rgb, 0.08 + 0.3 * Math.abs(node.a) / maxA) : "#fff");
+    const showZ = node.layer > 0 && node.z !== null && model.activations[node.layer - 1] !== "linear";
+    setText(parts.z, showZ ? `z ${fmt(node.z)} ` : "");
+    setText(parts.grad, node.grad_z === null || node.layer === 0 ? "" : `\u03b4 ${fmt(node.grad_z)}`);
+    parts.grad.dataset.value = node.grad_z ?? "";
+    const hasBias = node.bias !== null && node.bias !== undefined;
+    setText(parts.bias, hasBias ? `b ${fmt(node.bias)}` : "");
+  }
+
+  function styleLossBox() {
+    const out = model.layers.length - 1;
+    for (let i = 0; i < model.layers[out]; i++) {
+      const { root, text, delta } = els.get(`target-${i}`);
+      const target = model.targets ? model.targets[i] : null;
+      root.classList.toggle("known", target !== null);
+      setText(text, target === null ? "target" : `y ${fmtTight(target)}`);
+      const output = model.nodes.get(nodeId(out, i)).a;
+      setText(delta, target === null || output === null ? "" : `\u0394 ${fmtTight(output - target)}`);
+    }
+    const total = els.get("loss-total").root;
+    setText(total, model.lossValue === null ? "" : `E = ${fmtTight(model.lossValue)}`);
+    total.dataset.value = model.lossValue ?? "";
+  }
+
+  return {
+    redraw, redistribute, restyle,
+    el: (id) => els.get(id),
+    layout: () => layout,
+  };
+}

@@ -1,0 +1,236 @@
+// One network session on the server and what the page does with it: create or reopen it,
+// run phases with their animations, train with progress, reset, edit. No event listeners
+// here (controls.js owns the DOM); `view` is the set of drawing callbacks main.js provides.
+
+import * as api from "./api.js";
+import { animatePhase } from "./animate.js";
+import { applyTrace, commitUpdate, modelFromState, setParameters } from "./model.js";
+import { specRequest } from "./state.js";
+
+const CYCLE = ["forward", "backward", "update"];
+
+export class Session {
+  constructor(view) {
+    this.view = view;
+    this.model = null;
+    this.state = null; // last network state from the server
+    this.animation = null;
+    this.queue = Promise.resolve();
+    this.pending = 0;
+    this.playing = false;
+    this.training = null;
+    this.presets = []; // GET /api/presets, set by main.js: each preset's own dataset
+  }
+
+  get id() { return this.model?.id; }
+
+  /** Run `task` after the ones before it; errors become readable messages on the page. */
+  enqueue(task) {
+    if (this.pending > 2) return this.queue;
+    this.pending += 1;
+    // A new action starts clean: an old message must not outlive a later success.
+    this.queue = this.queue.then(() => { this.view.clearError(); return task(); }).catch((err) => this.fail(err))
+      .finally(() => { this.pending -= 1; });
+    return this.queue;
+  }
+
+  fail(err) {
+    this.playing = false;
+    this.view.playing(false);
+    this.view.error(err instanceof api.ApiError ? err.message : `Something went wrong: ${err.message}`);
+  }
+
+  /** Reopen the session named in the setup, or create one from the setup's spec. */
+  async open(setup) {
+    this.finishAnimation();
+    let state = null;
+    if (setup.net) {
+      state = await api.getNetwork(setup.net).catch((err) => {
+        if (err.status === 404) return null;
+        throw err;
+      });
+    }
+    if (!state) state = await api.createNetwork(specRequest(setup, this.presets));
+    this.adopt(state);
+    return state;
+  }
+
+  adopt(state) {
+    this.state = state;
+    this.model = modelFromState(state);
+    this.view.rebuild(this.model, state);
+  }
+
+  finishAnimation() {
+    this.animation?.finish();
+    this.animation = null;
+  }
+
+  /** The phases still to run to complete the current step. */
+  remaining() {
+    const done = this.model.stale ? new Set() : this.model.done;
+    const start = CYCLE.findIndex((p) => !done.has(p));
+    return start < 0 || done.has("update") ? [...CYCLE] : CYCLE.slice(start);
+  }
+
+  phase(name) { return this.enqueue(() => this.runPhase(name)); }
+
+  fullStep() {
+    return this.enqueue(async () => {
+      for (const name of this.remaining()) await this.runPhase(name);
+    });
+  }
+
+  async runPhase(name) {
+    this.finishAnimation();
+    this.view.clearError();
+    const trace = await api.step(this.id, name);
+    applyTrace(this.model, trace);
+    this.model.stale = false;
+    if (name === "update" || name === "all") {
+      commitUpdate(this.model);
+      if (trace.loss !== null && trace.loss !== undefined) this.model.lossHistory.push(trace.loss);
+    }
+    this.view.phaseDone(name, trace);
+    await this.animate(name === "all" ? "update" : name);
+    if (name === "update") this.view.parametersChanged();
+  }
+
+  async animate(name) {
+    this.view.animating(name);
+    this.animation = animatePhase(name, this.view.animationContext(this.model));
+    await this.animation.promise;
+    this.animation = null;
+    this.view.restyle();
+    this.view.animating(null);
+  }
+
+  togglePlay() {
+    this.playing = !this.playing;
+    this.view.playing(this.playing);
+    if (this.playing) this.enqueue(() => this.playLoop());
+    else this.finishAnimation();
+  }
+
+  async playLoop() {
+    while (this.playing) {
+      for (const name of this.remaining()) {
+        if (!this.playing) return;
+        await this.runPhase(name);
+      }
+    }
+  }
+
+  reset() {
+    this.playing = false;
+    this.view.playing(false);
+    this.finishAnimation();
+    return this.enqueue(async () => {
+      const state = await api.reset(this.id);
+      this.refresh(state);
+      this.view.narrate("Reset: the starting weights are back, step 0.");
+    });
+  }
+
+  /** New parameters from the server (training, reset, an edit): keep the drawing, restyle. */
+  refresh(state) {
+    const full = state.weights ? state : state.state;
+    if (!full) return;
+    this.state = full;
+    setParameters(this.model, full);
+    this.view.restyle();
+    this.view.parametersChanged(full);
+  }
+
+  editWeight(edge, value) {
+    return this.enqueue(async () => {
+      this.finishAnimation();
+      const state = await api.patchNetwork(this.id, {
+        weight: { layer: edge.layer, source: edge.source, target: edge.target, value },
+      });
+      this.refresh(state?.weights ? state : await api.getNetwork(this.id));
+      this.view.narrate(`${edge.name} is now ${value}. Run a forward pass to see its effect.`);
+    });
+  }
+
+  editBias(node, value) {
+    return this.enqueue(async () => {
+      this.finishAnimation();
+      const state = await api.patchNetwork(this.id, {
+        bias: { layer: node.layer, index: node.index, value },
+      });
+      this.refresh(state?.weights ? state : await api.getNetwork(this.id));
+      this.view.narrate(`The bias of ${node.name} is now ${value}.`);
+    });
+  }
+
+  editData(inputs, targets) {
+    return this.enqueue(async () => {
+      this.finishAnimation();
+      const state = await api.patchNetwork(this.id, { inputs, targets });
+      this.refresh(state?.weights ? state : await api.getNetwork(this.id));
+      this.view.dataChanged(inputs, targets);
+      this.view.narrate("New data: run a forward pass to see it flow through.");
+    });
+  }
+
+  setLearningRate(value) {
+    return this.enqueue(async () => {
+      await api.patchNetwork(this.id, { learning_rate: value });
+      this.model.learningRate = value;
+    });
+  }
+
+  /** Fill in every node's numbers at the current weights, without animation. */
+  async showForward() {
+    const trace = await api.step(this.id, "forward");
+    applyTrace(this.model, trace);
+    this.model.stale = false;
+    this.view.restyle();
+  }
+
+  /**
+   * Train `epochs` in one streamed call: progress feeds the bar and the loss curve, and its
+   * live snapshots (about twice a second) restyle the drawing and redraw the boundary; the
+   * final state and a forward pass come at the end. One call keeps the epoch in a divergence
+   * message absolute, and a divergence leaves the network as it was before the click (the
+   * server keeps a failed call's weights out).
+   */
+  train(epochs, batchSize) {
+    this.playing = false;
+    this.view.playing(false);
+    return this.enqueue(async () => {
+      this.finishAnimation();
+      const body = { epochs };
+      if (batchSize) body.batch_size = batchSize;
+      const live = { weights: true };
+      const resolution = this.view.boundaryResolution();
+      if (resolution) live.grid_resolution = resolution;
+      this.view.trainProgress(0, epochs, null);
+      let result;
+      try {
+        result = await api.train(this.id, body, (ev) => this.onProgress(ev, epochs), { live });
+      } catch (err) {
+        this.view.trainFailed(this.model.step);
+        this.refresh(await api.getNetwork(this.id));
+        throw new api.ApiError(`${err.message}. The network is as it was before Train (step ${this.model.step}).`,
+          err.status, err.detail);
+      }
+      this.view.trainProgress(epochs, epochs, result.loss);
+      this.refresh(result.state);
+      await this.showForward();
+      this.view.trainDone(epochs);
+    });
+  }
+
+  /** One progress event: the bar and curve; a live snapshot restyles edges and the boundary. */
+  onProgress(ev, epochs) {
+    this.view.trainProgress(ev.epoch ?? 0, epochs, ev.loss);
+    if (ev.weights) {
+      setParameters(this.model, { ...this.state, weights: ev.weights, biases: ev.biases,
+        step: this.model.step, loss_history: this.model.lossHistory });
+      this.view.restyle();
+    }
+    if (ev.grid) this.view.liveBoundary(ev.grid);
+  }
+}

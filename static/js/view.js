@@ -1,0 +1,218 @@
+// What the page shows: the network drawing, heads, panel, hover card, plots, messages.
+// The Session calls these callbacks; controls.js calls select/hover on user input.
+
+import * as api from "./api.js";
+import { placeHeads, renderDepth, renderHeads, renderTable } from "./editors.js";
+import { fmt } from "./format.js";
+import { layoutNetwork } from "./layout.js";
+import { renderPanel, tooltipHtml } from "./panel.js";
+import { HeatMap, LossChart } from "./plots.js";
+import { PulseLayer } from "./pulses.js";
+import { createRenderer } from "./render.js";
+
+const BOUNDARY_RESOLUTION = 48;
+
+export function createView(dom, prefs) {
+  let model = null;
+  let state = null;
+  let selected = null;
+  let hovered = null;
+  let boundaryTimer = null;
+  const lossChart = new LossChart(dom.lossChart);
+  const heatMap = new HeatMap(dom.boundary);
+  const pulseLayer = new PulseLayer(dom.pulses);
+  const renderer = createRenderer(dom.svg, {
+    hover: (id, event) => view.hover(id, event),
+    leave: () => view.leave(),
+    select: (id) => view.select(id),
+  });
+
+  function layout() {
+    const box = dom.svg.getBoundingClientRect();
+    return layoutNetwork(model.layers, Math.max(320, box.width), Math.max(240, box.height),
+      { margin: { top: 70 } });
+  }
+
+  function refreshPanel() {
+    renderPanel(dom.panel, model, selected);
+    dom.svg.querySelectorAll(".selected").forEach((el) => el.classList.remove("selected"));
+    if (selected) dom.svg.querySelector(`#${selected}`)?.classList.add("selected");
+  }
+
+  function showTooltip(id, event) {
+    dom.tooltip.innerHTML = tooltipHtml(model, id);
+    dom.tooltip.hidden = false;
+    if (!event) return;
+    const pad = 14;
+    const { innerWidth: W, innerHeight: H } = window;
+    const rect = dom.tooltip.getBoundingClientRect();
+    const x = Math.min(event.clientX + pad, W - rect.width - 4);
+    const y = Math.min(event.clientY + pad, H - rect.height - 4);
+    dom.tooltip.style.transform = `translate(${x}px, ${y}px)`;
+  }
+
+  const showsBoundary = () => model.layers[0] === 2 && state?.dataset?.samples >= 4;
+
+  function refreshBoundary() {
+    const info = state?.dataset;
+    const show = showsBoundary();
+    dom.boundaryPanel.hidden = !show;
+    if (!show) return;
+    clearTimeout(boundaryTimer);
+    boundaryTimer = setTimeout(() => drawBoundary(info), 30);
+  }
+
+  async function drawBoundary(info) {
+    const id = model.id;
+    const result = await api.predict(id, BOUNDARY_RESOLUTION).catch((err) => {
+      view.error(`Decision boundary: ${err.message}`);
+      return null;
+    });
+    if (!result || id !== model.id) return;
+    paintBoundary(result, info);
+  }
+
+  /** The heat map of a predict grid (GET /predict, or a live training snapshot). */
+  function paintBoundary(result, info) {
+    const n = result.xs.length;
+    const values = [];
+    for (let r = 0; r < result.ys.length; r++) {
+      values.push(result.outputs.slice(r * n, (r + 1) * n).map((row) => row[0]));
+    }
+    const t = (info.targets || []).map((row) => row[0]);
+    const lo = t.length ? Math.min(...t) : 0;
+    const hi = t.length ? Math.max(...t) : 1;
+    const points = (info.inputs || []).map((row, i) => ({ x: row[0], y: row[1], value: t[i] }));
+    heatMap.set({ xs: result.xs, ys: result.ys, values, lo, hi: hi > lo ? hi : lo + 1 }, points);
+    dom.boundary.dataset.drawn = String(Number(dom.boundary.dataset.drawn || 0) + 1);
+  }
+
+  function setStatus() {
+    const loss = model.lossValue ?? state?.loss;
+    dom.stepCount.textContent = `step ${model.step}` + (loss === null || loss === undefined ? "" : ` \u00b7 E = ${fmt(loss)}`);
+  }
+
+  const view = {
+    get model() { return model; },
+    get selected() { return selected; },
+
+    rebuild(nextModel, nextState) {
+      model = nextModel;
+      state = nextState;
+      selected = null;
+      const lay = layout();
+      renderer.redraw(model, lay);
+      renderHeads(dom.heads, model, lay.columns);
+      renderDepth(dom.addLayer, dom.removeLayer, model.layers);
+      dom.dataPanel.hidden = !renderTable(dom.table, state.dataset);
+      lossChart.set(model.lossHistory.slice());
+      refreshPanel();
+      refreshBoundary();
+      setStatus();
+      dom.svg.dataset.network = model.id;
+    },
+
+    /** Heads and depth buttons from the network's actual spec (limits may have changed). */
+    refreshHeads() {
+      if (!model) return;
+      renderHeads(dom.heads, model, layout().columns);
+      renderDepth(dom.addLayer, dom.removeLayer, model.layers);
+    },
+
+    resize() {
+      if (!model) return;
+      const lay = layout();
+      renderer.redistribute(lay);
+      placeHeads(dom.heads, lay.columns);
+      lossChart.draw();
+      heatMap.draw();
+    },
+
+    restyle() {
+      if (!model) return;
+      renderer.restyle();
+      if (hovered) showTooltip(hovered, null);
+      refreshPanel();
+      setStatus();
+    },
+
+    select(id) {
+      selected = id && id !== selected ? id : null;
+      refreshPanel();
+    },
+
+    hover(id, event) { hovered = id; showTooltip(id, event); },
+    leave() { hovered = null; dom.tooltip.hidden = true; },
+
+    narrate(html) { dom.narration.innerHTML = html; },
+
+    error(message) {
+      dom.message.textContent = message;
+      dom.message.hidden = false;
+    },
+    clearError() { dom.message.hidden = true; },
+
+    playing(on) {
+      dom.play.setAttribute("aria-pressed", String(on));
+      dom.play.querySelector("[data-role=label]").textContent = on ? "Pause" : "Play";
+    },
+
+    phaseDone(name, trace) {
+      dom.svg.dataset.phase = name;
+      dom.svg.dataset.step = String(trace.step);
+      lossChart.current(model.lossValue);
+      setStatus();
+    },
+
+    parametersChanged(nextState) {
+      if (nextState) state = nextState;
+      lossChart.set(model.lossHistory.slice());
+      refreshBoundary();
+      setStatus();
+    },
+
+    dataChanged() {},
+
+    /** Which pass is being animated (for tests and the page benchmark), or "" when idle. */
+    animating(name) { dom.svg.dataset.animating = name || ""; },
+
+    trainProgress(done, total, loss) {
+      dom.progress.max = total;
+      dom.progress.value = done;
+      dom.trainStatus.textContent = `${done} / ${total}` + (loss === null || loss === undefined ? "" : ` \u00b7 loss ${fmt(loss)}`);
+      if (loss !== null && loss !== undefined && done > 0) lossChart.push(loss);
+    },
+
+    setLossLog(on) { lossChart.setLog(on); },
+
+    /** The grid resolution live training snapshots should carry, or null when none is shown. */
+    boundaryResolution() { return model && showsBoundary() ? BOUNDARY_RESOLUTION : null; },
+
+    /** Redraw the decision boundary from a training snapshot's grid (no request). */
+    liveBoundary(grid) {
+      if (!model || !showsBoundary() || !grid?.ys) return;
+      clearTimeout(boundaryTimer);
+      paintBoundary(grid, state.dataset);
+    },
+
+    trainFailed(step) {
+      dom.progress.value = 0;
+      delete dom.progress.dataset.done;
+      dom.trainStatus.textContent = `stopped: back at step ${step}`;
+    },
+
+    trainDone(total) {
+      dom.progress.dataset.done = "true";
+      dom.trainStatus.textContent = `done: ${total} epochs \u00b7 step ${model.step}`;
+      view.narrate(`Trained ${total} epochs. The numbers shown are a forward pass at the new weights.`);
+    },
+
+    animationContext(m) {
+      return {
+        renderer, model: m, slow: prefs.slow, pulses: pulseLayer, speed: () => prefs.speed,
+        narrate: (html) => view.narrate(html),
+      };
+    },
+  };
+  return view;
+}

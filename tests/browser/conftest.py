@@ -1,0 +1,74 @@
+"""Real-browser fixtures: the app under uvicorn on 127.0.0.1 and Debian's headless Chromium.
+
+Every test gets a `page` that fails the test on any console error, uncaught page error or
+request to a host other than the app's, and saves a screenshot to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.support.live import CHROMIUM, CHROMIUM_ARGS, ROOT, running_app
+
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="session")
+def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Start `python -m app` on a free port with a throw-away database; yield its base URL."""
+    db = tmp_path_factory.mktemp("browser-db") / "sessions.sqlite3"
+    log_path = tmp_path_factory.mktemp("browser-log") / "uvicorn.log"
+    with log_path.open("w") as log, running_app(db, log=log) as live:
+        yield live.url
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's Chromium driven by Playwright (no downloaded browser builds here)."""
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install -y chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, server_url: str, request: pytest.FixtureRequest) -> Iterator[object]:
+    """A fresh 1280×720 page; asserts no console errors and no off-machine requests."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, base_url=server_url)
+    page = context.new_page()
+    problems: list[str] = []
+    app_netloc = urlsplit(server_url).netloc
+
+    def on_console(msg) -> None:
+        if msg.type == "error":
+            problems.append(f"console error: {msg.text}")
+
+    def on_request(req) -> None:
+        parts = urlsplit(req.url)
+        if parts.scheme in ("http", "https", "ws", "wss") and parts.netloc != app_netloc:
+            problems.append(f"request left the app: {req.url}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+    page.on("request", on_request)
+    page.console_problems = problems  # tests that expect an error may inspect and clear it
+    yield page
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    try:
+        name = re.sub(r"[^\w.-]+", "_", request.node.name).strip("_")
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
