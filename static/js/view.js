@@ -57,23 +57,27 @@ export function createView(dom, prefs) {
     const info = state?.dataset;
     const show = showsBoundary();
     dom.boundaryPanel.hidden = !show;
-    if (!show) return;
+    // Cancel a draw queued for the previous network even when this one has no boundary:
+    // otherwise it fires against the new (perhaps 1-D) network.
     clearTimeout(boundaryTimer);
-    boundaryTimer = setTimeout(() => drawBoundary(info), 30);
+    if (!show) return;
+    const id = model.id;
+    boundaryTimer = setTimeout(() => drawBoundary(id, info), 30);
   }
 
-  async function drawBoundary(info) {
-    const id = model.id;
+  async function drawBoundary(id, info) {
+    if (id !== model.id) return;
     const result = await api.predict(id, BOUNDARY_RESOLUTION).catch((err) => {
       view.error(`Decision boundary: ${err.message}`);
       return null;
     });
-    if (!result || id !== model.id) return;
+    if (!result || id !== model.id || !showsBoundary()) return;
     paintBoundary(result, info);
   }
 
   /** The heat map of a predict grid (GET /predict, or a live training snapshot). */
   function paintBoundary(result, info) {
+    if (!Array.isArray(result.xs) || !Array.isArray(result.ys)) return;  // a 1-D grid has no map
     const n = result.xs.length;
     const values = [];
     for (let r = 0; r < result.ys.length; r++) {

@@ -61,7 +61,7 @@ def page(browser, server_url: str, request: pytest.FixtureRequest) -> Iterator[o
             problems.append(f"request left the app: {req.url}")
 
     page.on("console", on_console)
-    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}\n{exc.stack or ''}"))
     page.on("request", on_request)
     page.console_problems = problems  # tests that expect an error may inspect and clear it
     yield page

@@ -102,3 +102,25 @@ def test_divergence_reports_the_epoch_and_keeps_the_weights(page: Page) -> None:
     assert page.get_attribute("[data-testid=weight-e-1-0-0]", "data-value") == before
     page.console_problems.clear()  # nothing is logged for a stream's error event; keep it strict
 
+
+def test_a_boundary_queued_for_the_previous_network_is_not_drawn_for_a_one_input_one(
+        page: Page) -> None:
+    """Regression: the boundary is drawn 30 ms after a rebuild. Switching to a 1-input network
+    inside that window used to fire the draw against the new network (a 1-D predict grid) and
+    throw. Timers are frozen here so the window is as wide as the test needs."""
+    page.clock.install()
+    open_page(page, "#preset=xor")
+    page.wait_for_function("() => Number(document.querySelector('[data-testid=boundary]')"
+                           ".dataset.drawn || 0) >= 1")
+    page.clock.pause_at(page.evaluate("Date.now()") + 1000)
+    old = network_id(page)
+    page.evaluate("location.hash = '#preset=xor&layers=2,3,1'")  # queues a draw, frozen
+    wait_new_network(page, old)
+    old = network_id(page)
+    page.select_option("[data-testid=preset]", "celsius")
+    wait_new_network(page, old)
+    page.clock.run_for(500)  # the queued draw's moment passes
+    page.clock.resume()
+    page.wait_for_timeout(300)  # room for a stray predict request to come back and throw
+    expect(page.locator("#boundary-panel")).to_be_hidden()
+    expect(page.locator("[data-testid^=node-n-0-]")).to_have_count(1)
