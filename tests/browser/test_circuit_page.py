@@ -81,7 +81,7 @@ def test_forward_and_backward_animation_run_to_the_end(page) -> None:
     page.click("#circuit-play-both")
     page.wait_for_selector("#circuit-svg .gate.active")
     page.wait_for_function(
-        "document.getElementById('circuit-status').textContent.startsWith('done')", timeout=10_000)
+        "document.getElementById('circuit-status').textContent.startsWith('done')", timeout=30_000)
     assert page.locator("#circuit-svg text.hidden").count() == 0
 
 
