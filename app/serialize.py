@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import orjson
 
-from app.schemas.datasets import DatasetInfo, DatasetPublic, NamedDatasetPublic
+from app.schemas.datasets import DataRows, DatasetInfo, DatasetPublic, NamedDatasetPublic
 from app.schemas.networks import NetworkState, PresetPublic
 from app.schemas.sessions import MAX_HISTORY, SessionExport
 from app.store import Session
@@ -104,6 +104,18 @@ def dataset_info(dataset: Dataset) -> DatasetInfo:
         inputs=dataset.inputs.tolist() if small else None,
         targets=dataset.targets.tolist() if small else None,
         bounds=data_bounds(dataset.inputs))
+
+
+def data_rows(dataset: Dataset, offset: int, limit: int) -> DataRows:
+    """Rows offset … offset+limit−1 (fewer at the end; none past it)."""
+    total = len(dataset.inputs)
+    end = min(total, offset + limit)
+    start = min(offset, total)
+    return DataRows(
+        samples=total, offset=offset,
+        input_names=list(dataset.input_names), target_names=list(dataset.target_names),
+        inputs=dataset.inputs[start:end].tolist(), targets=dataset.targets[start:end].tolist(),
+        next_offset=end if end < total else None)
 
 
 def dataset_public(ident: str | None, dataset: Dataset) -> DatasetPublic:

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
 
 from app.build import apply_update, build_network, import_session
 from app.deps import NetworkId, SettingsDep, StoreDep
-from app.schemas.common import errors
+from app.schemas.common import MAX_SAMPLES, errors
+from app.schemas.datasets import DataRows
 from app.schemas.networks import (
     NetworkCreate,
     NetworkState,
     NetworkUpdate,
 )
 from app.schemas.sessions import SessionExport, SessionImport
-from app.serialize import export_public, state_public
+from app.serialize import MAX_INLINE_ROWS, data_rows, export_public, state_public
 
 router = APIRouter(prefix="/api/networks", tags=["networks"], responses=errors(422))
 
@@ -36,6 +39,21 @@ def get_network(network_id: NetworkId, store: StoreDep) -> NetworkState:
     """Spec, weights and biases (indexed as in the spec), learning rate, step, loss history."""
     with store.view(network_id) as session:
         return state_public(session)
+
+
+@router.get("/{network_id}/data", summary="Read a network's data rows, a page at a time",
+            responses=errors(404))
+def get_network_data(
+    network_id: NetworkId, store: StoreDep,
+    offset: Annotated[int, Query(ge=0, le=MAX_SAMPLES, description="first row")] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_INLINE_ROWS,
+                                description=f"rows per page (≤ {MAX_INLINE_ROWS})")
+                     ] = MAX_INLINE_ROWS,
+) -> DataRows:
+    """The inputs and targets the network trains on. The state carries them inline only for
+    datasets of up to 1,000 rows; larger ones are read here, following `next_offset`."""
+    with store.view(network_id) as session:
+        return data_rows(session.dataset, offset, limit)
 
 
 @router.patch("/{network_id}", summary="Change learning rate, one weight, one bias or the data",

@@ -52,10 +52,23 @@ class DatasetInfo(Public):
     samples: int
     input_names: list[str]
     target_names: list[str]
-    inputs: list[list[float]] | None = Field(None, description="rows, when ≤ 1,000 samples")
+    inputs: list[list[float]] | None = Field(
+        None, description="rows, when ≤ 1,000 samples (else GET /api/networks/{id}/data)")
     targets: list[list[float]] | None = None
     bounds: list[list[float]] | None = Field(
         None, description="[[x_min, x_max], [y_min, y_max]] for 2-input data (grid of predict)")
+
+
+class DataRows(Public):
+    """One page of a network's data rows (GET /api/networks/{id}/data), in the data's order."""
+
+    samples: int = Field(description="rows in the whole dataset")
+    offset: int = Field(description="index of the first row on this page")
+    input_names: list[str]
+    target_names: list[str]
+    inputs: list[list[float]]
+    targets: list[list[float]]
+    next_offset: int | None = Field(description="offset of the next page; null on the last")
 
 
 class DatasetPublic(DatasetInfo):

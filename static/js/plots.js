@@ -111,15 +111,20 @@ export class HeatMap {
     const { xs, ys } = this.grid;
     const sx = (x) => ((x - xs[0]) / (xs.at(-1) - xs[0] || 1)) * w;
     const sy = (y) => (1 - (y - ys[0]) / (ys.at(-1) - ys[0] || 1)) * h;
+    // Dots shrink as they multiply (3.5 px up to 400 points, 1.8 px from about 1,500), so a
+    // large set still shows the map beneath it.
+    const n = this.points.length;
+    const radius = Math.max(1.8, Math.min(3.5, 3.5 * Math.sqrt(400 / Math.max(n, 1))));
+    ctx.strokeStyle = "#fff";
+    ctx.lineWidth = radius > 2.5 ? 1 : 0.5;
     for (const p of this.points) {
       ctx.beginPath();
-      ctx.arc(sx(p.x), sy(p.y), 3.5, 0, 2 * Math.PI);
+      ctx.arc(sx(p.x), sy(p.y), radius, 0, 2 * Math.PI);
       ctx.fillStyle = colour(this.unit(p.value), 1);
       ctx.fill();
-      ctx.strokeStyle = "#fff";
-      ctx.lineWidth = 1;
       ctx.stroke();
     }
+    this.canvas.dataset.points = String(n);
   }
 
   unit(v) {

@@ -18,6 +18,8 @@ export function createView(dom, prefs) {
   let selected = null;
   let hovered = null;
   let boundaryTimer = null;
+  let lastGrid = null; // the heat map's grid, to repaint when large data arrives
+  let bigData = null; // {id, inputs, targets, done}: rows of a > 1,000-sample set, read by page
   const lossChart = new LossChart(dom.lossChart);
   const heatMap = new HeatMap(dom.boundary);
   const pulseLayer = new PulseLayer(dom.pulses);
@@ -78,17 +80,52 @@ export function createView(dom, prefs) {
   /** The heat map of a predict grid (GET /predict, or a live training snapshot). */
   function paintBoundary(result, info) {
     if (!Array.isArray(result.xs) || !Array.isArray(result.ys)) return;  // a 1-D grid has no map
+    lastGrid = result;
     const n = result.xs.length;
     const values = [];
     for (let r = 0; r < result.ys.length; r++) {
       values.push(result.outputs.slice(r * n, (r + 1) * n).map((row) => row[0]));
     }
-    const t = (info.targets || []).map((row) => row[0]);
-    const lo = t.length ? Math.min(...t) : 0;
-    const hi = t.length ? Math.max(...t) : 1;
-    const points = (info.inputs || []).map((row, i) => ({ x: row[0], y: row[1], value: t[i] }));
+    const rows = dataRows(info);
+    const t = rows.targets.map((row) => row[0]);
+    let lo = 0;
+    let hi = 1;
+    if (t.length) {  // not Math.min(...t): 10,000 arguments is near some engines' limit
+      lo = t.reduce((a, b) => Math.min(a, b));
+      hi = t.reduce((a, b) => Math.max(a, b));
+    }
+    const points = rows.inputs.map((row, i) => ({ x: row[0], y: row[1], value: t[i] }));
     heatMap.set({ xs: result.xs, ys: result.ys, values, lo, hi: hi > lo ? hi : lo + 1 }, points);
     dom.boundary.dataset.drawn = String(Number(dom.boundary.dataset.drawn || 0) + 1);
+  }
+
+  /** The data points to plot: inline rows, or the pages read for a large dataset. */
+  function dataRows(info) {
+    if (info?.inputs) return { inputs: info.inputs, targets: info.targets || [] };
+    if (bigData?.done && bigData.id === model.id) return bigData;
+    if (info?.samples) loadBigData(model.id);
+    return { inputs: [], targets: [] };
+  }
+
+  /** Read every page of GET /data once per network; repaint the map when all have come. */
+  async function loadBigData(id) {
+    if (bigData?.id === id) return;
+    const rows = { id, inputs: [], targets: [], done: false };
+    bigData = rows;
+    try {
+      for (let offset = 0; offset !== null && offset !== undefined;) {
+        const page = await api.networkData(id, offset);
+        if (bigData !== rows) return;
+        for (const row of page.inputs) rows.inputs.push(row);
+        for (const row of page.targets) rows.targets.push(row);
+        offset = page.next_offset;
+      }
+    } catch (err) {
+      if (bigData === rows) view.error(`Data points: ${err.message}`);
+      return;
+    }
+    rows.done = true;
+    if (id === model?.id && lastGrid && showsBoundary()) paintBoundary(lastGrid, state.dataset);
   }
 
   function setStatus() {
@@ -103,6 +140,8 @@ export function createView(dom, prefs) {
     rebuild(nextModel, nextState) {
       model = nextModel;
       state = nextState;
+      bigData = null;
+      lastGrid = null;
       selected = null;
       const lay = layout();
       renderer.redraw(model, lay);

@@ -139,6 +139,24 @@ def test_two_d_dataset_draws_a_decision_boundary(page: Page) -> None:
     expect(page.locator("#data-panel")).to_be_hidden()  # 100 samples: too many for a table
 
 
+def test_a_large_dataset_plots_every_point_over_the_boundary(page: Page) -> None:
+    """2,500 samples: more than the state inlines, so the page reads them from …/data."""
+    open_page(page, "#preset=xor&dataset=circle&noise=0.1&samples=2500")
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=boundary]').dataset.points === '2500'")
+    counts = page.evaluate("""() => {
+      const c = document.querySelector('[data-testid=boundary]');
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let orange = 0, blue = 0;  // the dots' full-strength colours (the map is paler)
+      for (let i = 0; i < d.length; i += 4) {
+        if (d[i] > 200 && d[i + 2] < 60) orange += 1;
+        if (d[i] < 40 && d[i + 2] > 140) blue += 1;
+      }
+      return [orange, blue];
+    }""")
+    assert min(counts) > 500, counts
+
+
 def test_reload_from_the_url_restores_the_setup(page: Page) -> None:
     open_page(page, "#preset=xor")
     old = network_id(page)
