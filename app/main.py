@@ -12,7 +12,17 @@ from app import __version__, errors
 from app.bodylimit import BodySizeLimit
 from app.deps import known_query
 from app.paths import STATIC_DIR
-from app.routes import circuits, datasets, docs, health, networks, pages, presets, training
+from app.routes import (
+    circuits,
+    datasets,
+    docs,
+    health,
+    limits,
+    networks,
+    pages,
+    presets,
+    training,
+)
 from app.settings import Settings
 from app.store import Store
 
@@ -54,7 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, overrides={
         ("POST", "/api/networks/import"): settings.max_import_bytes})
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (health, presets, networks, training, datasets, circuits):
+    for module in (health, limits, presets, networks, training, datasets, circuits):
         app.include_router(module.router, dependencies=[Depends(known_query)])
     docs.install(app)
     app.include_router(pages.router)  # the page reads its own query (?network=…) in JS

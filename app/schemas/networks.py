@@ -8,7 +8,10 @@ from pydantic import Field, model_validator
 
 from app.schemas.common import (
     MAX_LAYERS,
+    MAX_LEARNING_RATE,
     MAX_NEURONS,
+    MAX_NOISE,
+    MAX_REGULARIZATION_RATE,
     MAX_SAMPLES,
     Public,
     Rows,
@@ -30,7 +33,7 @@ DatasetName = Literal[
 ]
 
 LayerSize = Annotated[int, Field(ge=1, le=MAX_NEURONS)]
-Rate = Annotated[float, Field(gt=0, le=1000, allow_inf_nan=False)]
+Rate = Annotated[float, Field(gt=0, le=MAX_LEARNING_RATE, allow_inf_nan=False)]
 Matrix = Annotated[list[Annotated[list[Value], Field(max_length=MAX_NEURONS)]],
                    Field(max_length=MAX_NEURONS)]
 BiasRow = Annotated[list[Value], Field(max_length=MAX_NEURONS)]
@@ -41,7 +44,7 @@ class NamedDataset(Strict):
 
     name: DatasetName
     samples: int | None = Field(None, ge=1, le=MAX_SAMPLES, description="default: its own")
-    noise: float = Field(0.0, ge=0, le=10, allow_inf_nan=False)
+    noise: float = Field(0.0, ge=0, le=MAX_NOISE, allow_inf_nan=False)
     seed: Seed = 0
 
 
@@ -73,7 +76,8 @@ class NetworkCreate(Strict):
     beta2: float | None = Field(None, ge=0, lt=1, allow_inf_nan=False)
     epsilon: float | None = Field(None, gt=0, le=1, allow_inf_nan=False)
     regularization: Regularization | None = None
-    regularization_rate: float | None = Field(None, ge=0, le=100, allow_inf_nan=False)
+    regularization_rate: float | None = Field(
+        None, ge=0, le=MAX_REGULARIZATION_RATE, allow_inf_nan=False)
     init: Init | None = None
     init_scale: float | None = Field(None, ge=0, le=1000, allow_inf_nan=False)
     seed: Seed | None = None

@@ -14,6 +14,7 @@ from pydantic import Field
 from app.schemas.common import (
     MAX_LAYERS,
     MAX_NEURONS,
+    MAX_REGULARIZATION_RATE,
     MAX_SAMPLES,
     Public,
     Rows,
@@ -57,7 +58,8 @@ class SpecDoc(Strict):
     beta2: Unit | None = None
     epsilon: float | None = Field(None, gt=0, le=1, allow_inf_nan=False)
     regularization: Regularization | None = None
-    regularization_rate: float | None = Field(None, ge=0, le=100, allow_inf_nan=False)
+    regularization_rate: float | None = Field(
+        None, ge=0, le=MAX_REGULARIZATION_RATE, allow_inf_nan=False)
     init: Init | None = None
     init_scale: float | None = Field(None, ge=0, le=1000, allow_inf_nan=False)
     seed: Seed | None = None

@@ -1,4 +1,4 @@
-// The server's limits (README "Limits"; read from /openapi.json when it answers, since the
+// The server's limits (GET /api/limits: the README's ceilings as this server's
 // BACKPROP_VIZ_MAX_* settings may lower them) and the page's checks of a setup against them,
 // so routine mistakes get a readable message without a refused request.
 
@@ -8,20 +8,29 @@ export const LIMITS = {
   samples: 10000,
   epochs: 100000,
   learningRate: 1000,  // exclusive minimum 0
+  regularizationRate: 100,
   noise: 10,
   value: 1e9,          // any weight, bias, input or target
   batchSize: 10000,
 };
 
-/** Refresh LIMITS from the API's own schema (NetworkCreate.layers); keeps the defaults on failure. */
+/** GET /api/limits field → LIMITS key. */
+const FROM_API = {
+  layers: "layers", neurons: "neurons", samples: "samples", epochs: "epochs",
+  learning_rate: "learningRate", regularization_rate: "regularizationRate", noise: "noise",
+  abs_value: "value",
+};
+
+/** Refresh LIMITS from the server; keeps the README's values if it cannot answer. */
 export async function loadLimits() {
   try {
-    const response = await fetch("/openapi.json", { headers: { Accept: "application/json" } });
+    const response = await fetch("/api/limits", { headers: { Accept: "application/json" } });
     if (!response.ok) return LIMITS;
-    const layers = (await response.json())?.components?.schemas?.NetworkCreate?.properties?.layers;
-    const array = (layers?.anyOf || []).find((s) => s.type === "array");
-    if (Number.isInteger(array?.maxItems)) LIMITS.layers = array.maxItems;
-    if (Number.isInteger(array?.items?.maximum)) LIMITS.neurons = array.items.maximum;
+    const body = await response.json();
+    for (const [field, key] of Object.entries(FROM_API)) {
+      if (Number.isFinite(body?.[field])) LIMITS[key] = body[field];
+    }
+    LIMITS.batchSize = LIMITS.samples;
   } catch {
     /* the README's values stay */
   }
@@ -38,8 +47,8 @@ const CHECKS = [
     () => `each layer has 1 to ${LIMITS.neurons} neurons`],
   ["learningRate", (v) => Number.isFinite(v) && v > 0 && v <= LIMITS.learningRate,
     () => `the learning rate must be above 0 and at most ${LIMITS.learningRate}`],
-  ["regularizationRate", (v) => inRange(v, 0, LIMITS.learningRate),
-    () => "the regularization rate must be a number ≥ 0"],
+  ["regularizationRate", (v) => inRange(v, 0, LIMITS.regularizationRate),
+    () => `the regularization rate must be between 0 and ${LIMITS.regularizationRate}`],
   ["noise", (v) => inRange(v, 0, LIMITS.noise), () => `noise must be between 0 and ${LIMITS.noise}`],
   ["samples", (v) => Number.isInteger(v) && inRange(v, 1, LIMITS.samples),
     () => `samples must be a whole number from 1 to ${LIMITS.samples}`],

@@ -181,13 +181,16 @@ async function main() {
   });
 
   bindControls(app);
+  // The limits come first (a small GET) so a link beyond this server's limits is explained
+  // on the page rather than refused by the server.
+  const limitsLoaded = loadLimits();
   try {
     await fillChoices(app);
   } catch (err) {
     view.error(`Could not load the menus: ${err.message}`);
   }
+  await limitsLoaded;
   await app.reopen(setup, { fromUrl: true });
-  loadLimits().then(() => view.refreshHeads());
 }
 
 main();

@@ -45,15 +45,17 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_app(db: Path, log: IO[str] | None = None, start_timeout: float = 30.0
-                ) -> Iterator[LiveApp]:
-    """Start the app on a free port with database `db`; stop it (terminate, then kill) after."""
+def running_app(db: Path, log: IO[str] | None = None, start_timeout: float = 30.0,
+                env: dict[str, str] | None = None) -> Iterator[LiveApp]:
+    """Start the app on a free port with database `db` (and extra environment variables such
+    as BACKPROP_VIZ_MAX_LAYERS); stop it (terminate, then kill) after."""
     port = free_port()
     out = log if log is not None else subprocess.DEVNULL
     proc = subprocess.Popen(
         [sys.executable, "-m", "app", "--host", HOST, "--port", str(port), "--db", str(db),
          "--log-level", "warning"],
-        cwd=ROOT, stdout=out, stderr=subprocess.STDOUT if log is not None else out,
+        cwd=ROOT, env={**os.environ, **(env or {})}, stdout=out,
+        stderr=subprocess.STDOUT if log is not None else out,
     )
     url = f"http://{HOST}:{port}"
     try:
