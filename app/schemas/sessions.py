@@ -1,8 +1,9 @@
 """The session document of export/import: the same bounds as creating a network, typed.
 
 An import is a request like any other: every spec value within the bounds `POST /networks`
-applies, every weight, bias and data value |x| ≤ 1e9, names ≤ 64 characters, no unknown
-keys; the engine then checks shapes and consistency (its SpecError/DatasetError → 422).
+applies, every data value and initial weight |x| ≤ 1e9 (current weights and biases may be
+any finite number, as training left them), names ≤ 64 characters, no unknown keys; the
+engine then checks shapes and consistency (its SpecError/DatasetError → 422).
 """
 
 from __future__ import annotations
@@ -39,6 +40,11 @@ MAX_STEP = 2**53  # exact in JavaScript, and far below SQLite's int64
 FORMAT: Literal["backprop-viz/session"] = "backprop-viz/session"
 
 Finite = Annotated[float, Field(allow_inf_nan=False)]
+# Parameters are the network's own numbers, not typed by a user: training may have carried
+# them past the 1e9 a create allows, and an export of that network must import back.
+FiniteMatrix = Annotated[list[Annotated[list[Finite], Field(max_length=MAX_NEURONS)]],
+                         Field(max_length=MAX_NEURONS)]
+FiniteBiasRow = Annotated[list[Finite], Field(max_length=MAX_NEURONS)]
 Name = Annotated[str, Field(max_length=64)]
 Unit = Annotated[float, Field(ge=0, lt=1, allow_inf_nan=False)]
 
@@ -84,8 +90,8 @@ class NetworkDoc(Strict):
     """`network`: spec, parameters, optimizer state, progress."""
 
     spec: SpecDoc
-    weights: list[Matrix] = Field(max_length=MAX_LAYERS)
-    biases: list[BiasRow | None] = Field(max_length=MAX_LAYERS)
+    weights: list[FiniteMatrix] = Field(max_length=MAX_LAYERS, description="any finite values")
+    biases: list[FiniteBiasRow | None] = Field(max_length=MAX_LAYERS)
     initial_weights: list[Matrix] | None = Field(None, max_length=MAX_LAYERS)
     initial_biases: list[BiasRow | None] | None = Field(None, max_length=MAX_LAYERS)
     initial_seed: Seed | None = Field(None, description="the seed reset() returns to")

@@ -70,7 +70,7 @@ def _set(path: str, value: Any) -> Change:
 
 
 @pytest.mark.parametrize("change", [
-    _set("network.weights.0.0.0", 1e300), _set("network.spec.init_scale", 1e300),
+    _set("network.initial_weights.0.0.0", 1e300), _set("network.spec.init_scale", 1e300),
     _set("dataset.inputs.0.0", 1e300), _set("network.spec.learning_rate", 1e308),
     _set("network.spec.seed", 2**63), _set("network.step", 10**30),
     _set("network.bogus", 1), _set("dataset.bogus", 1), _set("preset", "nope"),
@@ -84,3 +84,35 @@ def test_import_beyond_create_limits_is_422(client: TestClient, exported: dict[s
     response = client.post("/api/networks/import", json=doc)
     assert response.status_code == 422
     assert response.json()["message"]
+
+
+def test_weights_trained_past_the_create_bound_export_and_import_back(
+        client: TestClient, make_network: MakeNetwork) -> None:
+    """Two steps on a badly scaled input carry the weight to about 4e15, still finite: the
+    export must import back (its parameters are the network's own, not a user's typing)."""
+    net = make_network(layers=[1, 1], activations=["linear"], use_bias=False, loss="mse",
+                       learning_rate=1.0, weights=[[[0.1]]], inputs=[[1e4]], targets=[[0]])
+    for _ in range(2):
+        assert client.post(f"/api/networks/{net['id']}/step", json={}).status_code == 200
+    weight = client.get(f"/api/networks/{net['id']}").json()["weights"][0][0][0]
+    assert 1e15 < abs(weight) < 1e17
+    doc = client.get(f"/api/networks/{net['id']}/export").json()
+    imported = client.post("/api/networks/import", json=doc)
+    assert imported.status_code == 201, imported.text
+    assert imported.json()["weights"][0][0][0] == weight
+    again = client.get(f"/api/networks/{imported.json()['id']}/export").json()
+    assert again["network"] == doc["network"]
+
+
+def test_an_imported_huge_weight_diverges_with_a_422_not_a_500(
+        client: TestClient, exported: dict[str, Any]) -> None:
+    doc = copy.deepcopy(exported)
+    doc["network"]["weights"][0][0][0] = 1e300
+    doc["network"].pop("pending", None)
+    imported = client.post("/api/networks/import", json=doc)
+    assert imported.status_code == 201, imported.text
+    ident = imported.json()["id"]
+    step = client.post(f"/api/networks/{ident}/step", json={})
+    assert step.status_code == 422
+    assert "overflowed" in step.json()["message"] or "diverged" in step.json()["message"]
+    assert client.get(f"/api/networks/{ident}").json()["weights"][0][0][0] == 1e300
