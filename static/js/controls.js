@@ -115,6 +115,14 @@ function lossForData(app, name) {
   return { loss: "mse", activations: [...activations.slice(0, -1), "linear"] };
 }
 
+/**
+ * A regularization choice as a setup patch: "none" also drops the rate, which the server
+ * refuses above 0 without L1 or L2 (otherwise a rate once set would lock the choice in).
+ */
+function regularizationPatch(kind) {
+  return kind === "none" ? { regularization: "none", regularizationRate: null } : { regularization: kind };
+}
+
 function bindSetupForm(app) {
   const { dom } = app;
   dom.preset.addEventListener("change", () => {
@@ -135,10 +143,16 @@ function bindSetupForm(app) {
   dom.samples.addEventListener("change", () =>
     respec(app, { samples: dom.samples.value ? Number(dom.samples.value) : null }));
   dom.loss.addEventListener("change", () => respec(app, { loss: dom.loss.value }));
-  dom.regularization.addEventListener("change", () =>
-    respec(app, { regularization: dom.regularization.value }));
-  dom.regularizationRate.addEventListener("change", () =>
-    respec(app, { regularizationRate: Number(dom.regularizationRate.value) }));
+  dom.regularization.addEventListener("change", () => respec(app, regularizationPatch(dom.regularization.value)));
+  dom.regularizationRate.addEventListener("change", () => {
+    const rate = Number(dom.regularizationRate.value);
+    if (rate > 0 && (app.view.model.spec?.regularization ?? "none") === "none") {
+      app.view.error("Choose L1 or L2 regularization first: a rate has no effect with \u201cnone\u201d.");
+      app.restoreForm();
+      return;
+    }
+    respec(app, { regularizationRate: rate });
+  });
   dom.learningRate.addEventListener("change", () => {
     const value = Number(dom.learningRate.value);
     const { problems } = checkSetup({ learningRate: value });
@@ -156,10 +170,19 @@ function bindSetupForm(app) {
   dom.batchSize.addEventListener("change", () => {
     const batchSize = dom.batchSize.value ? Number(dom.batchSize.value) : undefined;
     const { problems } = checkSetup({ batchSize });
-    if (problems.length) app.view.error(`${problems[0]}.`.replace(/^t/, "T"));
-    else { app.view.clearError(); remember(app, { batchSize }); }
+    if (problems.length) {
+      app.view.error(`${problems[0]}.`.replace(/^t/, "T"));
+      dom.batchSize.value = app.setup.batchSize ?? "";  // the box shows what Train will use
+    } else { app.view.clearError(); remember(app, { batchSize }); }
   });
-  dom.epochs.addEventListener("change", () => remember(app, { epochs: Number(dom.epochs.value) }));
+  dom.epochs.addEventListener("change", () => {
+    const epochs = Number(dom.epochs.value);
+    const { problems } = checkSetup({ epochs: dom.epochs.value.trim() === "" ? NaN : epochs });
+    if (problems.length) {  // never into the URL, where a reload would refuse it again
+      app.view.error(`${problems[0]}.`.replace(/^e/, "E"));
+      dom.epochs.value = app.setup.epochs;
+    } else { app.view.clearError(); remember(app, { epochs }); }
+  });
   dom.csv.addEventListener("change", () => upload(app));
 }
 
