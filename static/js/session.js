@@ -19,6 +19,7 @@ export class Session {
     this.pending = 0;
     this.playing = false;
     this.training = null;
+    this.hurry = false; // set by interrupt(): the task running now skips its animations
     this.presets = []; // GET /api/presets, set by main.js: each preset's own dataset
   }
 
@@ -29,8 +30,11 @@ export class Session {
     if (this.pending > 2) return this.queue;
     this.pending += 1;
     // A new action starts clean: an old message must not outlive a later success.
-    this.queue = this.queue.then(() => { this.view.clearError(); return task(); }).catch((err) => this.fail(err))
-      .finally(() => { this.pending -= 1; });
+    this.queue = this.queue.then(() => {
+      this.hurry = false;
+      this.view.clearError();
+      return task();
+    }).catch((err) => this.fail(err)).finally(() => { this.pending -= 1; });
     return this.queue;
   }
 
@@ -66,6 +70,19 @@ export class Session {
     this.animation = null;
   }
 
+  /**
+   * Stop playing and jump the running pass to its end, at once (not in the queue): the
+   * play loop never ends by itself and a slow-motion pass runs for many seconds, so an
+   * action queued behind either would wait until then (an edit seemed ignored). A pass
+   * whose numbers are still on their way then appears at once too (`hurry`).
+   */
+  interrupt() {
+    this.hurry = true;
+    this.playing = false;
+    this.view.playing(false);
+    this.finishAnimation();
+  }
+
   /** The phases still to run to complete the current step. */
   remaining() {
     const done = this.model.stale ? new Set() : this.model.done;
@@ -73,9 +90,13 @@ export class Session {
     return start < 0 || done.has("update") ? [...CYCLE] : CYCLE.slice(start);
   }
 
-  phase(name) { return this.enqueue(() => this.runPhase(name)); }
+  phase(name) {
+    if (this.playing) this.interrupt();
+    return this.enqueue(() => this.runPhase(name));
+  }
 
   fullStep() {
+    if (this.playing) this.interrupt();
     return this.enqueue(async () => {
       for (const name of this.remaining()) await this.runPhase(name);
     });
@@ -99,6 +120,7 @@ export class Session {
   async animate(name) {
     this.view.animating(name);
     this.animation = animatePhase(name, this.view.animationContext(this.model));
+    if (this.hurry) this.animation.finish();  // interrupted while its numbers were on the way
     await this.animation.promise;
     this.animation = null;
     this.view.restyle();
@@ -122,9 +144,7 @@ export class Session {
   }
 
   reset() {
-    this.playing = false;
-    this.view.playing(false);
-    this.finishAnimation();
+    this.interrupt();
     return this.enqueue(async () => {
       const state = await api.reset(this.id);
       this.refresh(state);
@@ -143,8 +163,8 @@ export class Session {
   }
 
   editWeight(edge, value) {
+    this.interrupt();
     return this.enqueue(async () => {
-      this.finishAnimation();
       const state = await api.patchNetwork(this.id, {
         weight: { layer: edge.layer, source: edge.source, target: edge.target, value },
       });
@@ -154,8 +174,8 @@ export class Session {
   }
 
   editBias(node, value) {
+    this.interrupt();
     return this.enqueue(async () => {
-      this.finishAnimation();
       const state = await api.patchNetwork(this.id, {
         bias: { layer: node.layer, index: node.index, value },
       });
@@ -165,8 +185,8 @@ export class Session {
   }
 
   editData(inputs, targets) {
+    this.interrupt();
     return this.enqueue(async () => {
-      this.finishAnimation();
       const state = await api.patchNetwork(this.id, { inputs, targets });
       this.refresh(state?.weights ? state : await api.getNetwork(this.id));
       this.view.dataChanged(inputs, targets);
@@ -197,8 +217,7 @@ export class Session {
    * server keeps a failed call's weights out).
    */
   train(epochs, batchSize) {
-    this.playing = false;
-    this.view.playing(false);
+    this.interrupt();
     return this.enqueue(async () => {
       this.finishAnimation();
       const body = { epochs };
