@@ -273,7 +273,8 @@ class Network:
         assert p.dws is not None and p.dbs is not None  # backward ran
         ws, wst = passes.update(self._plan, self.spec, p.ws, p.dws, self.weight_state, t)
         bs, bst = passes.update_biases(self._plan, self.spec, p.bs, p.dbs, self.bias_state, t)
-        if not (math.isfinite(p.loss) and passes.all_finite(ws) and passes.all_finite(bs)):
+        if not (math.isfinite(p.loss) and passes.all_finite(ws) and passes.all_finite(bs)
+                and passes.states_finite(wst) and passes.states_finite(bst)):
             raise DivergenceError(0, f"the update at step {t} overflowed to NaN/inf; lower "
                                   "the learning rate", step=t)
         p.new_ws, p.new_bs, p.weight_state, p.bias_state = ws, bs, wst, bst

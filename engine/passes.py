@@ -188,3 +188,13 @@ def all_finite(arrays: Sequence[np.ndarray | None]) -> bool:
     """
     isfinite = math.isfinite
     return all(a is None or isfinite(_sum(a, None)) for a in arrays)
+
+
+def states_finite(states: Sequence[State]) -> bool:
+    """True when every optimizer array (velocity, Adam's m and v) is finite.
+
+    Adam's v = β₂·v + (1 − β₂)·g² overflows to inf once |g| passes ~1e154 while the weights
+    stay finite (m̂/√v̂ → 0); such a state could not be saved as JSON, so it counts as
+    diverged like a non-finite weight.
+    """
+    return all(all_finite(s) for s in states)

@@ -156,7 +156,10 @@ def _checked(net: Network, loss: float, epoch: int) -> float:
 
 
 def _check_parameters(net: Network, epoch: int) -> None:
-    if not (passes.all_finite(net.weights) and passes.all_finite(net.biases)):
+    """Parameters and optimizer state, once per call (an inf in either persists)."""
+    if not (passes.all_finite(net.weights) and passes.all_finite(net.biases)
+            and passes.states_finite(net.weight_state)
+            and passes.states_finite(net.bias_state)):
         raise DivergenceError(epoch)
 
 
