@@ -148,6 +148,7 @@ export class Session {
     return this.enqueue(async () => {
       const state = await api.reset(this.id);
       this.refresh(state);
+      this.view.clearTraining();
       this.view.narrate("Reset: the starting weights are back, step 0.");
     });
   }

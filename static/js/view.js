@@ -128,6 +128,14 @@ export function createView(dom, prefs) {
     if (id === model?.id && lastGrid && showsBoundary()) paintBoundary(lastGrid, state.dataset);
   }
 
+  /** A new network has not been trained here: no full bar, no "done: 200 epochs · step 200". */
+  function clearTraining() {
+    dom.progress.max = 1;
+    dom.progress.value = 0;
+    delete dom.progress.dataset.done;
+    dom.trainStatus.textContent = "";
+  }
+
   function setStatus() {
     const loss = model.lossValue ?? state?.loss;
     dom.stepCount.textContent = `step ${model.step}` + (loss === null || loss === undefined ? "" : ` \u00b7 E = ${fmt(loss)}`);
@@ -149,6 +157,7 @@ export function createView(dom, prefs) {
       renderDepth(dom.addLayer, dom.removeLayer, model.layers);
       dom.dataPanel.hidden = !renderTable(dom.table, state.dataset);
       lossChart.set(model.lossHistory.slice());
+      clearTraining();
       refreshPanel();
       refreshBoundary();
       setStatus();
@@ -237,6 +246,8 @@ export function createView(dom, prefs) {
       clearTimeout(boundaryTimer);
       paintBoundary(grid, state.dataset);
     },
+
+    clearTraining,
 
     trainFailed(step) {
       dom.progress.value = 0;
