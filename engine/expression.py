@@ -19,6 +19,7 @@ from engine.labels import Labels
 MAX_EXPRESSION_CHARS = 1000
 MAX_DEPTH = 200
 NAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,31}")
+_CONTINUATION = re.compile(r"\\(?:\r\n|\n|\r)")
 
 BINARY_OPS: dict[type[ast.operator], str] = {
     ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow",
@@ -49,6 +50,7 @@ def parse_expression(
     if len(expression) > MAX_EXPRESSION_CHARS:
         raise CircuitError(f"the expression has {len(expression)} characters; "
                            f"at most {MAX_EXPRESSION_CHARS} are allowed", where="expression")
+    expression = _one_line(expression)
     source = expression.strip()
     if not source:
         raise CircuitError("the expression is empty", where="expression")
@@ -65,6 +67,17 @@ def parse_expression(
     except RecursionError:  # a safety net: MAX_DEPTH keeps the walk far from the limit
         raise CircuitError("the expression is nested too deeply", where="expression") from None
     return builder.build(source, output, decompose)
+
+
+def _one_line(expression: str) -> str:
+    """Every whitespace character (newline, tab, no-break space …) as a plain space.
+
+    Python's eval mode ends an expression at a newline and refuses U+00A0, but a formula
+    typed over two lines or pasted from a web page means the same; one space per character
+    keeps columns as they were. A `\\` line continuation becomes spaces too.
+    """
+    expression = _CONTINUATION.sub(lambda m: " " * len(m.group()), expression)
+    return "".join(" " if ch.isspace() else ch for ch in expression)
 
 
 def _column(source: str, lead: int, line: int | None, offset: int | None) -> int:
