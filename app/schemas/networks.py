@@ -152,7 +152,8 @@ class NetworkUpdate(Strict):
     def _rows_together(self) -> NetworkUpdate:
         if (self.inputs is None) != (self.targets is None):
             raise ValueError("inputs and targets go together")
-        if not self.model_fields_set:
+        if all(getattr(self, name) is None for name in type(self).model_fields):
+            # `{"learning_rate": null}` changes nothing either: refuse it as `{}` is
             raise ValueError("nothing to change: give learning_rate, weight, bias, or inputs "
                              "and targets")
         return self

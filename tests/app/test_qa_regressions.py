@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from tests.app.conftest import MakeNetwork
+
 
 def test_circuit_expression_over_two_lines_traces(client: TestClient) -> None:
     response = client.post("/api/circuits/trace", json={
@@ -20,3 +22,15 @@ def test_circuit_expression_with_a_no_break_space_traces(client: TestClient) -> 
         "expression": "x\u00a0*\u00a0y", "values": {"x": 3, "y": 2}})
     assert response.status_code == 200, response.text
     assert response.json()["output"] == 6.0
+
+
+def test_patch_of_only_nulls_is_refused_like_an_empty_one(
+        client: TestClient, make_network: MakeNetwork) -> None:
+    net = make_network()
+    for body in ({"learning_rate": None}, {"weight": None, "bias": None}):
+        response = client.patch(f"/api/networks/{net['id']}", json=body)
+        assert response.status_code == 422, response.text
+        assert response.json()["message"] == (
+            "body: Value error, nothing to change: give learning_rate, weight, bias, or "
+            "inputs and targets")
+    assert client.get(f"/api/networks/{net['id']}").json()["updated_at"] == net["updated_at"]
