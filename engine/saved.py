@@ -64,6 +64,10 @@ def _optimizer_state(net: Network, saved: Any) -> None:
         return
     path = f"{ROOT}.optimizer_state"
     names = OPTIMIZER_RULES[net.spec.optimizer].state_names
+    if not names and isinstance(saved, Mapping):  # not "known fields: " and then nothing
+        raise SpecError(f"{path}.{str(next(iter(saved), ''))[:40]}",
+                        f"unknown field: {net.spec.optimizer} keeps no optimizer state; "
+                        "give {} (or leave optimizer_state out)")
     saved = _known(path, saved, names)
     ws, bs = [], []
     for name in names:
