@@ -49,12 +49,12 @@ def apply_update(session: Session, body: NetworkUpdate, settings: Settings) -> N
         session.dataset, session.dataset_changed = dataset, True
 
 
-def check_regularization(network: Network, body: NetworkCreate) -> None:
+def check_regularization(network: Network, rate: float | None,
+                         field: str = "regularization_rate") -> None:
     """A rate given for a penalty that is off would silently do nothing: refuse it."""
-    spec = network.spec
-    if body.regularization_rate and spec.regularization == "none":
-        raise SpecError("regularization_rate", f"{body.regularization_rate:g} has no effect "
-                        'with regularization "none"; choose "l1" or "l2", or leave it out')
+    if rate and network.spec.regularization == "none":
+        raise SpecError(field, f"{rate:g} has no effect with regularization \"none\"; "
+                        'choose "l1" or "l2", or leave it out')
 
 
 def check_limits(network: Network, dataset: Dataset, settings: Settings) -> None:
@@ -112,7 +112,7 @@ def build_network(body: NetworkCreate, store: Store, settings: Settings) -> tupl
             raise DatasetError("no data: give a named dataset, a dataset_id, or inputs and "
                                "targets (one row per sample)")
         dataset = data
-    check_regularization(network, body)
+    check_regularization(network, body.regularization_rate)
     check_limits(network, dataset, settings)
     check_fits(network, dataset)
     return network, dataset
@@ -131,6 +131,8 @@ def import_session(body: SessionImport, settings: Settings) -> tuple[Network, Da
     except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
         raise SpecError("network", f"not a backprop-viz export ({type(exc).__name__}: "
                         f"{str(exc)[:200]}); send the document GET .../export gave") from exc
+    check_regularization(network, body.network.spec.regularization_rate,
+                         "network.spec.regularization_rate")  # as a create would
     check_limits(network, dataset, settings)
     check_fits(network, dataset)
     return network, dataset

@@ -34,3 +34,18 @@ def test_patch_of_only_nulls_is_refused_like_an_empty_one(
             "body: Value error, nothing to change: give learning_rate, weight, bias, or "
             "inputs and targets")
     assert client.get(f"/api/networks/{net['id']}").json()["updated_at"] == net["updated_at"]
+
+
+def test_import_refuses_a_regularization_rate_without_a_penalty_as_create_does(
+        client: TestClient, make_network: MakeNetwork) -> None:
+    net = make_network(preset="xor")
+    doc = client.get(f"/api/networks/{net['id']}/export").json()
+    doc["network"]["spec"].update(regularization="none", regularization_rate=0.5)
+    response = client.post("/api/networks/import", json=doc)
+    assert response.status_code == 422, response.text
+    assert response.json()["field"] == "network.spec.regularization_rate"
+    assert response.json()["message"] == ('network.spec.regularization_rate: 0.5 has no effect '
+                                          'with regularization "none"; choose "l1" or "l2", '
+                                          'or leave it out')
+    doc["network"]["spec"]["regularization"] = "l2"
+    assert client.post("/api/networks/import", json=doc).status_code == 201
