@@ -122,6 +122,7 @@ export function createRenderer(svg, on) {
     root.classList.toggle("compact", r < 17);
     root.classList.toggle("tiny", r < 12);
     root.classList.toggle("no-room", p.room < 2 * r + 44); // z/δ/b lines would hit the node below
+    root.classList.toggle("nameless", p.room < 12); // names would overlap (64 neurons): hover tells
     circle.setAttribute("r", r);
     // Crowded columns: the name goes to the node's left, where it cannot hit the node above.
     const side = p.room < 2 * r + 30 && node.layer < model.layers.length - 1;
@@ -138,18 +139,40 @@ export function createRenderer(svg, on) {
     for (let i = 0; i < model.layers[out]; i++) {
       const p = layout.nodes[out][i];
       const { link, box, text, delta } = els.get(`target-${i}`);
-      const x = p.x + r + 70;
-      Object.entries({ x1: p.x + r, y1: p.y, x2: x - 4, y2: p.y })
-        .forEach(([k, v]) => link.setAttribute(k, v));
-      Object.entries({ x, y: p.y - 14, width: 84, height: 28 })
-        .forEach(([k, v]) => box.setAttribute(k, v));
-      text.setAttribute("x", x + 42); text.setAttribute("y", p.y);
-      delta.setAttribute("x", p.x + r + 35); delta.setAttribute("y", p.y - 9);
+      Object.entries({ x1: p.x + r, y1: p.y, y2: p.y }).forEach(([k, v]) => link.setAttribute(k, v));
+      box.setAttribute("y", p.y - 14);
+      box.setAttribute("height", 28);
+      text.setAttribute("y", p.y);
+      delta.setAttribute("x", p.x + r + 6); delta.setAttribute("y", p.y - 9);
     }
-    const first = layout.nodes[out][0];
+    els.get("loss-total").root.setAttribute("y", Math.max(22, layout.nodes[out][0].y - r - 30));
+    fitLossBox();
+  }
+
+  /**
+   * Size the target boxes and place E from their text's measured width (presenter mode's
+   * larger type, y −0.623, E = 3666.9): the box holds its text, Δ stays clear of the
+   * node and of the box, and nothing runs off the drawing's right edge.
+   */
+  function fitLossBox() {
+    const out = model.layers.length - 1;
+    const r = layout.radii[out];
+    const right = layout.width - 4;
+    const parts = Array.from({ length: model.layers[out] }, (_, i) => els.get(`target-${i}`));
+    // One width and one column for all boxes, as in a table.
+    const width = Math.max(84, ...parts.map((t) => t.text.getComputedTextLength() + 18));
+    const gap = Math.max(70, ...parts.map((t) => t.delta.getComputedTextLength() + 14));
+    for (const [i, { link, box, text }] of parts.entries()) {
+      const p = layout.nodes[out][i];
+      const x = Math.max(p.x + r + 8, Math.min(p.x + r + gap, right - width));
+      link.setAttribute("x2", x - 4);
+      box.setAttribute("x", x);
+      box.setAttribute("width", width);
+      text.setAttribute("x", x + width / 2);
+    }
     const total = els.get("loss-total").root;
-    total.setAttribute("x", first.x + r + 112);
-    total.setAttribute("y", Math.max(22, first.y - r - 30));
+    const half = total.getComputedTextLength() / 2;
+    total.setAttribute("x", Math.max(half + 4, Math.min(layout.nodes[out][0].x + r + 112, right - half)));
   }
 
   function restyle() {
@@ -198,17 +221,20 @@ export function createRenderer(svg, on) {
 
   function styleLossBox() {
     const out = model.layers.length - 1;
+    let changed = false;  // measuring text costs a layout: only when some text changed
     for (let i = 0; i < model.layers[out]; i++) {
       const { root, text, delta } = els.get(`target-${i}`);
       const target = model.targets ? model.targets[i] : null;
       root.classList.toggle("known", target !== null);
-      setText(text, target === null ? "target" : `y ${fmtTight(target)}`);
+      changed = setText(text, target === null ? "target" : `y ${fmtTight(target)}`) || changed;
       const output = model.nodes.get(nodeId(out, i)).a;
-      setText(delta, target === null || output === null ? "" : `\u0394 ${fmtTight(output - target)}`);
+      changed = setText(delta, target === null || output === null ? ""
+        : `\u0394 ${fmtTight(output - target)}`) || changed;
     }
     const total = els.get("loss-total").root;
-    setText(total, model.lossValue === null ? "" : `E = ${fmtTight(model.lossValue)}`);
+    changed = setText(total, model.lossValue === null ? "" : `E = ${fmtTight(model.lossValue)}`) || changed;
     total.dataset.value = model.lossValue ?? "";
+    if (changed && layout) fitLossBox();
   }
 
   return {

@@ -10,9 +10,11 @@ export function svgEl(tag, attrs = {}, parent = null) {
   return el;
 }
 
-/** Set text only when it changed (cheap restyles on hundreds of labels). */
+/** Set text only when it changed (cheap restyles on hundreds of labels); true if it did. */
 export function setText(el, text) {
-  if (el && el.textContent !== text) el.textContent = text;
+  if (!el || el.textContent === text) return false;
+  el.textContent = text;
+  return true;
 }
 
 /** Set an attribute only when it changed. */

@@ -31,8 +31,9 @@ export function createView(dom, prefs) {
 
   function layout() {
     const box = dom.svg.getBoundingClientRect();
-    return layoutNetwork(model.layers, Math.max(320, box.width), Math.max(240, box.height),
-      { margin: { top: 70 } });
+    // Presenter mode's larger type needs a wider strip for the target boxes and E.
+    const margin = prefs.presenter ? { top: 70, right: 240 } : { top: 70 };
+    return layoutNetwork(model.layers, Math.max(320, box.width), Math.max(240, box.height), { margin });
   }
 
   function refreshPanel() {
