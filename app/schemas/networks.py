@@ -67,26 +67,40 @@ class NetworkCreate(Strict):
         None, max_length=MAX_LAYERS, description="one per non-input layer")
     use_bias: bool | Annotated[list[bool], Field(max_length=MAX_LAYERS)] | None = Field(
         None, description="one bool for all, or one per non-input layer")
-    loss: Loss | None = None
-    reduction: Reduction | None = None
-    learning_rate: Rate | None = None
-    optimizer: Optimizer | None = None
-    momentum: float | None = Field(None, ge=0, lt=1, allow_inf_nan=False)
-    beta1: float | None = Field(None, ge=0, lt=1, allow_inf_nan=False)
-    beta2: float | None = Field(None, ge=0, lt=1, allow_inf_nan=False)
-    epsilon: float | None = Field(None, gt=0, le=1, allow_inf_nan=False)
-    regularization: Regularization | None = None
+    loss: Loss | None = Field(None, description=(
+        "per sample: half_sse ½Σ(t−o)², mse mean of (o−t)² over outputs, bce (sigmoid or "
+        "softmax output), cross_entropy −Σ t·log o (softmax or sigmoid output); default "
+        "mse"))
+    reduction: Reduction | None = Field(None, description="per-sample losses (and their "
+                                        "gradients) averaged or summed; default mean")
+    learning_rate: Rate | None = Field(None, description="step size η; default 0.1")
+    optimizer: Optimizer | None = Field(None, description="update rule; default sgd")
+    momentum: float | None = Field(None, ge=0, lt=1, allow_inf_nan=False,
+                                   description="μ of optimizer momentum; default 0.9")
+    beta1: float | None = Field(None, ge=0, lt=1, allow_inf_nan=False,
+                                description="Adam's decay of m; default 0.9")
+    beta2: float | None = Field(None, ge=0, lt=1, allow_inf_nan=False,
+                                description="Adam's decay of v; default 0.999")
+    epsilon: float | None = Field(None, gt=0, le=1, allow_inf_nan=False,
+                                  description="Adam's ε; default 1e-8")
+    regularization: Regularization | None = Field(
+        None, description="weight penalty (not biases) added to the reduced loss; default none")
     regularization_rate: float | None = Field(
-        None, ge=0, le=MAX_REGULARIZATION_RATE, allow_inf_nan=False)
-    init: Init | None = None
-    init_scale: float | None = Field(None, ge=0, le=1000, allow_inf_nan=False)
-    seed: Seed | None = None
+        None, ge=0, le=MAX_REGULARIZATION_RATE, allow_inf_nan=False,
+        description="strength λ: λ·Σ|w| (l1) or λ·½Σw² (l2); above 0 needs l1 or l2")
+    init: Init | None = Field(None, description="initial weights (biases start at 0); "
+                              "default xavier")
+    init_scale: float | None = Field(None, ge=0, le=1000, allow_inf_nan=False,
+                                     description="uniform U(−s, s), normal N(0,1)·s, "
+                                                 "constant s, xavier/he times s; default 1")
+    seed: Seed | None = Field(None, description="seed of the initial weights; default 0")
     weights: list[Matrix] | None = Field(
         None, max_length=MAX_LAYERS,
         description="weights[k] enters layer k+1, indexed [target][source]")
     biases: list[BiasRow | None] | None = Field(
         None, max_length=MAX_LAYERS, description="biases[k] for layer k+1, null if none")
-    dataset: NamedDataset | None = None
+    dataset: NamedDataset | None = Field(None, description="a built-in dataset "
+                                         "(GET /api/datasets)")
     dataset_id: str | None = Field(None, max_length=64, description="from POST /api/datasets")
     inputs: Rows | None = Field(None, description="one row per sample")
     targets: Rows | None = Field(None, description="one row per sample")

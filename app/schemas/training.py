@@ -28,7 +28,8 @@ class StepRequest(Strict):
                                            {"phase": "backward", "sample": 0, "focus": 0}]}
     }
 
-    phase: Phase = "all"
+    phase: Phase = Field("all", description="forward, backward, update, or all three; "
+                         "a phase runs any earlier one it needs")
     sample: int | None = Field(None, ge=0, lt=MAX_SAMPLES, description="absent: whole batch")
     focus: int | None = Field(None, ge=0, lt=MAX_SAMPLES, description="default: sample, else 0")
 
@@ -38,27 +39,31 @@ class NodeOut(Public):
 
     layer: int
     index: int
-    z: float | None
-    a: float | None
-    grad_z: float | None
-    grad_a: float | None
-    bias: float | None
-    grad_bias: float | None
-    new_bias: float | None
-    bias_optimizer: dict[str, float] | None = None
+    z: float | None = Field(description="pre-activation Σ w·a + b (null for inputs)")
+    a: float | None = Field(description="activation f(z); the input value on layer 0")
+    grad_z: float | None = Field(description="∂(focus sample's loss)/∂z, i.e. δ")
+    grad_a: float | None = Field(description="∂(focus sample's loss)/∂a")
+    bias: float | None = Field(description="null if the layer has no bias")
+    grad_bias: float | None = Field(description="∂L/∂b of the loss the update uses")
+    new_bias: float | None = Field(description="after the update")
+    bias_optimizer: dict[str, float] | None = Field(
+        None, description="the optimizer's numbers for this bias after the update")
 
 
 class EdgeOut(Public):
     """One weight; `layer` is the layer it enters, `signal` = weight × source activation."""
 
-    layer: int
-    source: int
-    target: int
-    weight: float
-    signal: float | None
-    grad: float | None
-    new_weight: float | None
-    optimizer: dict[str, float] | None = None
+    layer: int = Field(description="the layer the edge enters (1 = first hidden)")
+    source: int = Field(description="neuron index in layer − 1")
+    target: int = Field(description="neuron index in layer")
+    weight: float = Field(description="the weight the forward pass used")
+    signal: float | None = Field(description="weight × source activation (focus sample)")
+    grad: float | None = Field(description="∂L/∂w of the loss the update uses (batch or "
+                               "`sample`, reduced, plus the penalty's gradient)")
+    new_weight: float | None = Field(description="after the update")
+    optimizer: dict[str, float] | None = Field(
+        None, description="the optimizer's numbers for this weight (velocity, m, v) after "
+                          "the update")
 
 
 def _example_trace() -> dict[str, Any]:
@@ -87,17 +92,19 @@ class TraceOut(Public):
     model_config = ConfigDict(json_schema_extra={"examples": [_example_trace()]})
 
     network_id: str
-    phase: Phase
+    phase: Phase = Field(description="the phase asked for")
     phases_run: list[str] = Field(description="what was computed, in order")
     step: int = Field(description="updates applied after this call")
-    loss: float | None
-    sample_losses: list[float] | None
-    focus: int
-    sample: int | None
-    outputs: list[float] | None
-    targets: list[float] | None
-    nodes: list[NodeOut]
-    edges: list[EdgeOut]
+    loss: float | None = Field(description="reduced loss of the whole batch (plus penalty) "
+                               "at the weights the forward pass used, also with `sample`")
+    sample_losses: list[float] | None = Field(description="each sample's own loss")
+    focus: int = Field(description="the sample whose node values `nodes` and `outputs` show")
+    sample: int | None = Field(description="the one sample the gradients are of; null: the "
+                               "whole batch")
+    outputs: list[float] | None = Field(description="the focus sample's outputs")
+    targets: list[float] | None = Field(description="the focus sample's targets")
+    nodes: list[NodeOut] = Field(description="every neuron, inputs (layer 0) first")
+    edges: list[EdgeOut] = Field(description="every weight, by the layer it enters")
 
 
 class LiveOptions(Strict):
@@ -127,9 +134,10 @@ class TrainRequest(Strict):
                                             "live": {"weights": True, "grid_resolution": 40}}]}
     }
 
-    epochs: int = Field(ge=1, le=MAX_EPOCHS)
+    epochs: int = Field(ge=1, le=MAX_EPOCHS, description="passes over the data")
     batch_size: int | None = Field(None, ge=1, le=MAX_SAMPLES, description="absent: full batch")
-    shuffle_seed: Seed | None = None
+    shuffle_seed: Seed | None = Field(None, description="seed of the mini-batch order, "
+                                      "reshuffled each epoch; absent: a random order")
     stream: bool = Field(False, description="answer with Server-Sent Events (progress, result)")
     live: LiveOptions | None = Field(
         None, description="streams only: progress events also carry weights and/or a grid")

@@ -49,3 +49,16 @@ def test_import_refuses_a_regularization_rate_without_a_penalty_as_create_does(
                                           'or leave it out')
     doc["network"]["spec"]["regularization"] = "l2"
     assert client.post("/api/networks/import", json=doc).status_code == 201
+
+
+def test_openapi_describes_every_field_of_creating_stepping_and_training(
+        client: TestClient) -> None:
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    undescribed = {name: [field for field, prop in schemas[name]["properties"].items()
+                          if field not in {"layer", "index", "network_id"}
+                          and not prop.get("description")]
+                   for name in ("NetworkCreate", "StepRequest", "TrainRequest", "TraceOut",
+                                "NodeOut", "EdgeOut")}
+    assert undescribed == {name: [] for name in undescribed}
+    loss = schemas["TraceOut"]["properties"]["loss"]["description"]
+    assert "whole batch" in loss and "also with `sample`" in loss
