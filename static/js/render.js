@@ -37,9 +37,7 @@ export function createRenderer(svg, on) {
       groups.edges);
     const hit = svgEl("line", { class: "edge-hit", "data-id": edge.id,
       "data-testid": `edge-hit-${edge.id}` }, groups.hits);
-    const crowded = model.layers[edge.layer] * model.layers[edge.layer - 1] > LABELS_PER_LAYER;
-    const label = svgEl("g", { class: `edge-label${crowded ? " crowded" : ""}`, "data-id": edge.id },
-      groups.labels);
+    const label = svgEl("g", { class: "edge-label", "data-id": edge.id }, groups.labels);
     const weight = svgEl("text", { class: "weight", "data-testid": `weight-${edge.id}` }, label);
     const grad = svgEl("text", { class: "grad", dy: "1.15em", "data-testid": `grad-${edge.id}` },
       label);
@@ -95,8 +93,30 @@ export function createRenderer(svg, on) {
     const k = Math.max(1, Math.min(1.45, Math.min(layout.width / 900, layout.height / 560)));
     svg.style.setProperty("--k", k.toFixed(3));
     for (const edge of model.edges.values()) placeEdge(edge);
+    markCrowdedLabels();
     for (const node of model.nodes.values()) placeNode(node);
     placeLossBox();
+  }
+
+  /**
+   * A layer's weight labels show only when they can be read: at most LABELS_PER_LAYER of
+   * them, none closer to another than its own two lines of text (a deep network's narrow
+   * columns stack them on top of each other). Hidden ones are on hover and in the panel.
+   */
+  function markCrowdedLabels() {
+    const first = els.values().next().value?.label;
+    const font = first ? parseFloat(getComputedStyle(first).fontSize) || 13 : 13;
+    const byLayer = new Map();
+    for (const edge of model.edges.values()) {
+      if (!byLayer.has(edge.layer)) byLayer.set(edge.layer, []);
+      byLayer.get(edge.layer).push(els.get(edge.id));
+    }
+    for (const parts of byLayer.values()) {
+      const clash = (a, b) => Math.abs(a.at.x - b.at.x) < 4 * font && Math.abs(a.at.y - b.at.y) < 2 * font;
+      const crowded = parts.length > LABELS_PER_LAYER ||
+        parts.some((a, i) => parts.slice(i + 1).some((b) => clash(a, b)));
+      for (const { label } of parts) label.classList.toggle("crowded", crowded);
+    }
   }
 
   function placeEdge(edge) {
@@ -109,8 +129,9 @@ export function createRenderer(svg, on) {
     }
     const f = labelFraction(edge.target, model.layers[edge.layer], edge.source,
       model.layers[edge.layer - 1]);
-    label.setAttribute("transform",
-      `translate(${a.x + (b.x - a.x) * f},${a.y + (b.y - a.y) * f - 4})`);
+    const at = { x: a.x + (b.x - a.x) * f, y: a.y + (b.y - a.y) * f - 4 };
+    els.get(edge.id).at = at;
+    label.setAttribute("transform", `translate(${at.x},${at.y})`);
   }
 
   function placeNode(node) {

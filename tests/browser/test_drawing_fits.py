@@ -71,3 +71,36 @@ def test_neuron_names_never_overlap_in_a_crowded_column(page: Page) -> None:
     names = page.evaluate(VISIBLE_NAMES, 1)
     assert len(names) == 16  # room enough: every name shown
     assert overlapping(names) == 0
+
+
+VISIBLE_WEIGHT_LABELS = """() => [...document.querySelectorAll('.edge-label')]
+  .map((g) => g.getBoundingClientRect()).filter((b) => b.width > 0)
+  .map((b) => [b.left, b.top, b.right, b.bottom])"""
+
+
+def clashes(boxes: list[list[float]]) -> int:
+    """Pairs of boxes that overlap by more than a pixel both ways."""
+    return sum(1 for i, a in enumerate(boxes) for b in boxes[i + 1:]
+               if min(a[2], b[2]) - max(a[0], b[0]) > 1 and min(a[3], b[3]) - max(a[1], b[1]) > 1)
+
+
+def test_weight_labels_of_narrow_columns_do_not_pile_up(page: Page) -> None:
+    open_page(page, "#preset=xor&layers=2,4,4,4,4,4,4,4,1")
+    page.keyboard.press("b")
+    expect(page.get_by_test_id("grad-e-8-0-0")).not_to_have_text("")
+    idle(page)
+    assert clashes(page.evaluate(VISIBLE_WEIGHT_LABELS)) == 0
+    # Hidden labels are still a hover away.
+    page.get_by_test_id("edge-hit-e-8-0-0").hover()
+    expect(page.get_by_test_id("tooltip")).to_contain_text("\u2202E/\u2202w")
+
+
+def test_the_articles_network_keeps_every_weight_label(page: Page) -> None:
+    for hash_ in ("#preset=two-two-one", "#preset=two-two-one&presenter=1"):
+        open_page(page, hash_)
+        page.keyboard.press("b")
+        expect(page.get_by_test_id("grad-e-2-0-0")).to_have_text("\u2202 \u22120.688")
+        idle(page)
+        labels = page.evaluate(VISIBLE_WEIGHT_LABELS)
+        assert len(labels) == 6
+        assert clashes(labels) == 0
