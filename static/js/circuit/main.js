@@ -30,6 +30,8 @@ function showError(message) {
 
 function setStatus(text) { $("circuit-status").textContent = text; }
 
+const count = (n, noun) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+
 function stopAnimation() {
   state.animation?.abort();
   state.animation = null;
@@ -50,7 +52,7 @@ function show(trace, neuron = null) {
   renderNeuron($("circuit-neuron"), neuron);
   $("circuit-h").textContent = String(trace.h);
   showError("");
-  setStatus(`${trace.gates.length} gates, ${trace.wires.length} wires`);
+  setStatus(`${count(trace.gates.length, "gate")}, ${count(trace.wires.length, "wire")}`);
 }
 
 /** Ask the server (free expression or network neuron) and show the answer or the error. */
