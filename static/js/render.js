@@ -172,7 +172,7 @@ export function createRenderer(svg, on) {
 
   /**
    * Size the target boxes and place E from their text's measured width (presenter mode's
-   * larger type, y −0.623, E = 3666.9): the box holds its text, Δ stays clear of the
+   * larger type, a target such as "y −1.237", a four-digit E): the box holds its text, Δ stays clear of the
    * node and of the box, and nothing runs off the drawing's right edge.
    */
   function fitLossBox() {

@@ -37,8 +37,8 @@ def inside(inner: list[float], outer: list[float]) -> bool:
 def test_presenter_mode_target_boxes_hold_their_text(page: Page) -> None:
     open_page(page, "#preset=high-school&presenter=1")
     page.keyboard.press("f")
-    expect(page.get_by_test_id("target-0")).to_have_text("y \u22120.623")
-    expect(page.get_by_test_id("error-0")).to_have_text("\u0394 0.97")
+    expect(page.get_by_test_id("target-0")).to_have_text("y \u22121.237")
+    expect(page.get_by_test_id("error-0")).to_have_text("\u0394 1.79")
     idle(page)
     found = page.evaluate(LOSS_BOXES)
     assert len(found["outputs"]) == 2 == len(found["circles"])

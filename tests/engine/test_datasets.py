@@ -213,3 +213,17 @@ def test_dataset_from_dict_needs_an_object_with_rows() -> None:
         Dataset.from_dict(doc)
     with pytest.raises(DatasetError, match="dataset: must be an object"):
         Dataset.from_dict([1])  # type: ignore[arg-type]
+
+
+def test_data_and_weights_of_one_seed_are_different_numbers() -> None:
+    """Regression: the high-school preset seeds its data and its N(0, 1) weights with 0; from
+    one stream its one sample was a copy of W1's first row."""
+    from engine.presets import build_preset
+
+    network, data = build_preset("high-school")
+    first_row = np.asarray(network.weights[0])[0]
+    assert not np.allclose(data.inputs[0], first_row)
+    weights = np.round(np.asarray(network.weights[0]), 12)
+    assert not np.isin(np.round(data.inputs[0], 12), weights).any()
+    same_seed = np.random.default_rng(0).standard_normal(10)
+    assert not np.allclose(make_dataset("high-school", seed=0).inputs[0], same_seed)
