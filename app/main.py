@@ -25,6 +25,7 @@ from app.routes import (
 )
 from app.settings import Settings
 from app.store import Store
+from engine.allocator import keep_freed_memory
 
 DESCRIPTION = """
 Run small neural networks forward and backward and read every number.
@@ -54,6 +55,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; tests pass their own Settings (temp database, small limits)."""
     settings = settings or Settings()
+    keep_freed_memory()  # traced steps reuse freed buffers instead of page-faulting them in
     app = FastAPI(title="backprop-viz", version=__version__, description=DESCRIPTION,
                   lifespan=lifespan, docs_url=None, redoc_url=None)  # see routes/docs.py
     app.state.settings = settings

@@ -19,6 +19,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from engine.allocator import keep_freed_memory
 from engine.network import Network, NetworkSpec
 
 CASES = (((2, 2, 1), 1), ((2, 8, 8, 1), 200), ((2, 16, 16, 16, 1), 1000))
@@ -157,6 +158,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=0.3)
     parser.add_argument("--repeats", type=int, default=7)
     args = parser.parse_args()
+    keep_freed_memory()  # as the server does at start-up (engine/allocator.py says why)
     check_same_math()
     print(f"{'network':>14} {'batch':>5} {'hand µs':>9} {'fast µs':>9} {'traced µs':>10} "
           f"{'torch µs':>9} {'fast/hand':>9} {'traced/fast':>11}")
