@@ -56,11 +56,12 @@ export class LossChart {
       return;
     }
     const y = this.scale(all, pad, h);
+    pad.l = this.axisLabels(ctx, y, w, h, pad);
     ctx.strokeStyle = cssVar("--line", "#ccc");
     ctx.strokeRect(pad.l, pad.t, w - pad.l - pad.r, h - pad.t - pad.b);
-    ctx.fillText(y.top, 2, pad.t + 10);
-    ctx.fillText(y.bottom, 2, h - pad.b);
-    ctx.fillText(`${this.points.length} pts${this.log ? " · log" : ""}`, w - 80, h - 4);
+    ctx.textAlign = "right";
+    ctx.fillText(`${this.points.length} pts${this.log ? " · log" : ""}`, w - pad.r, h - 4);
+    ctx.textAlign = "left";
     const n = all.length;
     const x = (i) => pad.l + (n === 1 ? 0.5 : i / (n - 1)) * (w - pad.l - pad.r);
     ctx.beginPath();
@@ -76,13 +77,46 @@ export class LossChart {
     }
   }
 
-  /** The vertical scale: linear from 0 (or the minimum) to the maximum, or log10; margins when flat. */
+  /**
+   * Write the top and bottom values left of the frame and return where the frame starts:
+   * just right of the wider label (7.2×10¹¹, 1×10⁻¹²), so no label runs into the plot; the
+   * type shrinks if a label would take more than a third of the width.
+   */
+  axisLabels(ctx, y, w, h, pad) {
+    const widest = () => Math.max(ctx.measureText(y.top).width, ctx.measureText(y.bottom).width);
+    const room = w / 3 - 6;
+    if (widest() > room) {
+      const size = Math.max(8, (parseFloat(ctx.font) * room) / widest());
+      ctx.font = ctx.font.replace(/^[\d.]+px/, `${size.toFixed(1)}px`);
+    }
+    const width = widest();
+    const left = Math.max(40, Math.ceil(width) + 8);
+    ctx.fillText(y.top, 2, pad.t + 10);
+    ctx.fillText(y.bottom, 2, h - pad.b);
+    // What the axis reads and where the frame starts, for tests (the canvas has no DOM text).
+    Object.assign(this.canvas.dataset, { axisTop: y.top, axisBottom: y.bottom,
+      labelRight: (2 + width).toFixed(1), frameLeft: String(left) });
+    return left;
+  }
+
+  /**
+   * The vertical scale: linear from 0 (or the minimum) to the maximum, or log10 over whole
+   * decades (labels 1×10⁻¹², 1×10³⁰); margins when flat. Flat is relative, so a loss of
+   * 1e-12 still fills the chart.
+   */
   scale(values, pad, h) {
-    const tf = this.log ? (v) => Math.log10(Math.max(v, 1e-12)) : (v) => v;
+    // A loss of exactly 0 sits at the bottom of a log chart, at the smallest positive loss.
+    const floor = values.reduce((m, v) => (v > 0 && v < m ? v : m), Infinity);
+    const tf = this.log ? (v) => Math.log10(Math.max(v, Number.isFinite(floor) ? floor : 1e-16)) : (v) => v;
     const ts = values.map(tf);
-    let hi = Math.max(...ts);
-    let lo = this.log ? Math.min(...ts) : Math.min(0, ...ts);
-    if (hi - lo < 1e-12) { hi += this.log ? 0.5 : Math.abs(hi) * 0.1 + 1e-9; lo -= this.log ? 0.5 : 0; }
+    let hi = ts.reduce((a, b) => Math.max(a, b));  // not Math.max(...ts): 100,000 arguments
+    let lo = ts.reduce((a, b) => Math.min(a, b), this.log ? Infinity : 0);
+    if (this.log) {
+      lo = Math.floor(lo);
+      hi = Math.max(lo + 1, Math.ceil(hi));
+    } else if (hi - lo <= Math.abs(hi) * 1e-9) {
+      hi += Math.abs(hi) * 0.1 || 1;
+    }
     const span = hi - lo;
     const inner = h - pad.t - pad.b;
     const label = (t) => fmt(this.log ? 10 ** t : t);

@@ -4,6 +4,7 @@
 
 import * as api from "./api.js";
 import { animatePhase } from "./animate.js";
+import { fmtLong } from "./format.js";
 import { applyTrace, commitUpdate, modelFromState, setParameters } from "./model.js";
 import { specRequest } from "./state.js";
 
@@ -170,7 +171,7 @@ export class Session {
         weight: { layer: edge.layer, source: edge.source, target: edge.target, value },
       });
       this.refresh(state?.weights ? state : await api.getNetwork(this.id));
-      this.view.narrate(`${edge.name} is now ${value}. Run a forward pass to see its effect.`);
+      this.view.narrate(`${edge.name} is now ${fmtLong(value)}. Run a forward pass to see its effect.`);
     });
   }
 
@@ -181,7 +182,7 @@ export class Session {
         bias: { layer: node.layer, index: node.index, value },
       });
       this.refresh(state?.weights ? state : await api.getNetwork(this.id));
-      this.view.narrate(`The bias of ${node.name} is now ${value}.`);
+      this.view.narrate(`The bias of ${node.name} is now ${fmtLong(value)}.`);
     });
   }
 

@@ -28,8 +28,9 @@ export function renderInputs(form, trace, onChange) {
     const span = document.createElement("span");
     span.textContent = name;
     const box = document.createElement("input");
-    // Shown to 6 decimals; the page keeps the exact value until this box is edited.
-    Object.assign(box, { type: "number", step: "any", value: String(Number(input.value.toFixed(6))), name });
+    // Shown to 10 significant digits (1e-8 stays 1e-8, 0.1 + 0.2 reads 0.3); the page keeps
+    // the exact value until this box is edited.
+    Object.assign(box, { type: "number", step: "any", value: String(Number(input.value.toPrecision(10))), name });
     box.id = `circuit-input-${name}`;
     box.setAttribute("aria-label", `value of ${name}`);
     // Every edit is reported, a bad one too (1e400 reads as Infinity): the caller says why.
