@@ -6,6 +6,11 @@ import { fmt } from "./format.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const STUB = 112; // straight stretch after each node where a wire's numbers are written
+// The drawing shrinks to fit its panel down to half size: smaller, gates and wires crowd and
+// their numbers (enlarged, see fitText) would need more room than their stretch, so the
+// panel scrolls sideways instead. Text is never shown below 80% of its size (12 px).
+const MIN_SCALE = 0.5;
+const MIN_TEXT = 0.8;
 
 function el(name, attrs = {}, text = null) {
   const node = document.createElementNS(SVG_NS, name);
@@ -64,6 +69,8 @@ function drawGate(gate, node, wires) {
 /** One view bound to an <svg>; keeps lookups of its elements for the restyle stages. */
 export function createCircuitView(svg) {
   let wires = new Map();
+  let drawnWidth = 0;
+  new ResizeObserver(fitText).observe(svg);
 
   function redraw(trace, layout) {
     wires = new Map(trace.wires.map((w) => [w.id, w]));
@@ -71,10 +78,11 @@ export function createCircuitView(svg) {
     svg.setAttribute("viewBox", `0 0 ${layout.width} ${layout.height}`);
     svg.setAttribute("width", layout.width);
     svg.setAttribute("height", layout.height);
-    // Fit the panel's width (a little larger for small circuits, a little smaller for wide
-    // ones); beyond that the panel scrolls so the numbers stay readable.
+    // Fit the panel's width: up to 1.3× for small circuits, down to MIN_SCALE for wide ones
+    // (a decomposed neuron on a 1280-pixel projector); only below that does the panel scroll.
     Object.assign(svg.style, { width: "100%", height: "auto", maxWidth: `${layout.width * 1.3}px`,
-      minWidth: `${layout.width * 0.75}px` });
+      minWidth: `${layout.width * MIN_SCALE}px` });
+    drawnWidth = layout.width;
     const edges = el("g", { class: "edges" });
     const labels = el("g", { class: "labels" });
     const nodes = el("g", { class: "nodes" });
@@ -99,6 +107,18 @@ export function createCircuitView(svg) {
     marker.append(el("path", { d: "M0,0 L10,5 L0,10 z", class: "arrow" }));
     defs.append(marker);
     svg.append(defs, edges, labels, nodes);
+    fitText();
+  }
+
+  /**
+   * Scaled down, the drawing keeps its numbers readable: text grows within it so that it is
+   * never shown below MIN_TEXT of its size (a wire's two numbers still fit their stretch).
+   */
+  function fitText() {
+    const shown = svg.getBoundingClientRect().width;
+    if (!drawnWidth || !shown) return;
+    const boost = Math.max(1, Math.min(MIN_TEXT / MIN_SCALE, MIN_TEXT / (shown / drawnWidth)));
+    svg.style.setProperty("--text-boost", boost.toFixed(3));
   }
 
   /** Show the values of the wires in `ids` (all when `ids` is null), fade the rest. */
