@@ -71,8 +71,9 @@ export const step = (id, phase, extra = {}) =>
 export const reset = (id, seed) =>
   request("POST", `/api/networks/${enc(id)}/reset`, seed === undefined ? {} : { seed });
 /** One page of a network's data rows (the state inlines them only up to 1,000 rows). */
-export const networkData = (id, offset) =>
-  request("GET", `/api/networks/${enc(id)}/data?offset=${enc(offset)}`);
+export const networkData = (id, offset, limit) =>
+  request("GET", `/api/networks/${enc(id)}/data?offset=${enc(offset)}` +
+    (limit === undefined ? "" : `&limit=${enc(limit)}`));
 export const predict = (id, resolution) =>
   request("GET", `/api/networks/${enc(id)}/predict?resolution=${enc(resolution)}`);
 

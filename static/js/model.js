@@ -134,10 +134,23 @@ export function clearValues(model) {
   showSample(model);
 }
 
-/** Before any pass, the inputs and targets of the first sample are already known. */
+/**
+ * A large dataset's focus row, read from GET …/data (the state does not carry its rows):
+ * shown as a small dataset's is, unless a pass has already put its own numbers there.
+ */
+export function setFocusRow(model, index, inputs, targets) {
+  model.row = { index, inputs, targets };
+  if (model.done.size || model.stale) return false;
+  showSample(model);
+  return true;
+}
+
+/** Before any pass, the inputs and targets of the focus sample are already known. */
 function showSample(model) {
-  const inputs = model.data?.inputs?.[model.focus ?? 0];
-  const targets = model.data?.targets?.[model.focus ?? 0];
+  const focus = model.focus ?? 0;
+  const row = model.row?.index === focus ? model.row : null;
+  const inputs = model.data?.inputs?.[focus] ?? row?.inputs;
+  const targets = model.data?.targets?.[focus] ?? row?.targets;
   if (!inputs) return;
   inputs.forEach((value, i) => {
     const node = model.nodes.get(nodeId(0, i));

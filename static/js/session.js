@@ -5,7 +5,7 @@
 import * as api from "./api.js";
 import { animatePhase } from "./animate.js";
 import { fmtLong } from "./format.js";
-import { applyTrace, commitUpdate, modelFromState, setParameters } from "./model.js";
+import { applyTrace, commitUpdate, modelFromState, setFocusRow, setParameters } from "./model.js";
 import { specRequest } from "./state.js";
 
 const CYCLE = ["forward", "backward", "update"];
@@ -64,6 +64,27 @@ export class Session {
     this.state = state;
     this.model = modelFromState(state);
     this.view.rebuild(this.model, state);
+    this.loadFocusRow(this.model);
+  }
+
+  /**
+   * The state carries the rows of at most 1,000 samples: for a larger dataset read the focus
+   * row once per network, so its inputs and target show before the first pass, as they do
+   * for a small one.
+   */
+  async loadFocusRow(model) {
+    const info = model.data;
+    if (!info?.samples || info.inputs) return;
+    const focus = model.focus ?? 0;
+    let rows;
+    try {
+      rows = await api.networkData(model.id, focus, 1);
+    } catch (err) {
+      if (model === this.model) this.view.error(`The first sample: ${err.message}`);
+      return;
+    }
+    if (model !== this.model || !rows.inputs?.length) return;
+    if (setFocusRow(model, focus, rows.inputs[0], rows.targets[0])) this.view.restyle();
   }
 
   finishAnimation() {
