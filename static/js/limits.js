@@ -2,6 +2,8 @@
 // BACKPROP_VIZ_MAX_* settings may lower them) and the page's checks of a setup against them,
 // so routine mistakes get a readable message without a refused request.
 
+import { fmt } from "./format.js";
+
 export const LIMITS = {
   layers: 10,          // input and output included
   neurons: 64,         // per layer
@@ -76,7 +78,7 @@ export function checkSetup(setup) {
 /** A number a user typed for a weight, bias, input or target: finite and |x| ≤ 1e9. */
 export function valueProblem(value) {
   if (!Number.isFinite(value)) return "Type a finite number.";
-  if (Math.abs(value) > LIMITS.value) return `Values are limited to |x| ≤ ${LIMITS.value.toExponential(0)}.`;
+  if (Math.abs(value) > LIMITS.value) return `Values are limited to |x| ≤ ${fmt(LIMITS.value)}.`;
   return null;
 }
 

@@ -104,3 +104,13 @@ def test_the_circuit_page_writes_extreme_numbers_the_same_way(page: Page) -> Non
     assert page.locator("#circuit-input-x").input_value() == "1e-8"  # not 0
     no_js_exponent(page.locator("#circuit-check tbody").inner_text())
     no_js_exponent(" ".join(page.locator("#circuit-svg text").all_text_contents()))
+
+
+def test_a_weight_beyond_the_limit_is_explained_in_the_same_number_form(page: Page) -> None:
+    open_page(page, "#preset=two-two-one")
+    page.get_by_test_id("edge-hit-e-2-0-0").click()
+    page.get_by_test_id("weight-input").fill("2e9")
+    page.get_by_test_id("weight-set").click()
+    expect(page.get_by_test_id("message")).to_contain_text(
+        "Values are limited to |x| \u2264 1\u00d710\u2079.")
+    expect(page.get_by_test_id("weight-e-2-0-0")).to_have_text("0.14")  # w5 unchanged
