@@ -30,12 +30,16 @@ export class Session {
   enqueue(task) {
     if (this.pending > 2) return this.queue;
     this.pending += 1;
+    this.view.busy(this.pending);
     // A new action starts clean: an old message must not outlive a later success.
     this.queue = this.queue.then(() => {
       this.hurry = false;
       this.view.clearError();
       return task();
-    }).catch((err) => this.fail(err)).finally(() => { this.pending -= 1; });
+    }).catch((err) => this.fail(err)).finally(() => {
+      this.pending -= 1;
+      this.view.busy(this.pending);
+    });
     return this.queue;
   }
 

@@ -229,6 +229,10 @@ export function createView(dom, prefs) {
     /** Which pass is being animated (for tests and the page benchmark), or "" when idle. */
     animating(name) { dom.svg.dataset.animating = name || ""; },
 
+    /** Actions queued or running (requests included), for tests: "" when there are none.
+     * `animating` alone is empty in the moment between a click and its trace's arrival. */
+    busy(count) { dom.svg.dataset.busy = count ? String(count) : ""; },
+
     trainProgress(done, total, loss) {
       dom.progress.max = total;
       dom.progress.value = done;

@@ -16,9 +16,11 @@ def open_page(page: Page, hash_: str = "") -> None:
 
 
 def idle(page: Page) -> None:
-    """Wait until the current pass has finished animating (the numbers are all visible)."""
+    """Wait until every queued action has run and its pass has finished animating (the
+    numbers are all visible). `busy` covers the moment a click's request is still out."""
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=network]').dataset.animating")
+        "() => { const d = document.querySelector('[data-testid=network]').dataset;"
+        " return !d.animating && !d.busy; }")
 
 
 def network_id(page: Page) -> str:
