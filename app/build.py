@@ -12,11 +12,11 @@ from app.schemas.networks import NetworkCreate, NetworkUpdate
 from app.schemas.sessions import SessionImport
 from app.settings import Settings
 from app.store import Session, Store
-from engine.datasets import Dataset, dataset_from_rows, make_dataset
+from engine.data.datasets import Dataset, dataset_from_rows, make_dataset
 from engine.errors import DatasetError, EngineError, SpecError
-from engine.network import Network, NetworkSpec
+from engine.nn.checks import check_data
+from engine.nn.network import Network, NetworkSpec
 from engine.presets import PRESETS, build_preset
-from engine.stepping import check_data
 
 PARAMETER_FIELDS = ("weights", "biases")
 

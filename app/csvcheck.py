@@ -10,7 +10,7 @@ import csv
 import io
 
 from app.schemas.common import MAX_ABS_VALUE
-from engine.datasets import Dataset
+from engine.data.datasets import Dataset
 from engine.errors import DatasetError
 
 MAX_NAME_CHARS = 64

@@ -14,9 +14,9 @@ from app.errors import LimitError, where
 from app.jsonbody import parse_json
 from app.schemas.training import PredictOut, PredictRequest
 from app.store import Store
-from engine.datasets import Dataset
+from engine.data.datasets import Dataset
 from engine.errors import DivergenceError
-from engine.network import Network
+from engine.nn.network import Network
 
 DEFAULT_RESOLUTION = 50
 Bounds = tuple[float | None, float | None, float | None, float | None]  # x_min … y_max

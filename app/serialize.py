@@ -13,12 +13,12 @@ from app.schemas.datasets import DataRows, DatasetInfo, DatasetPublic, NamedData
 from app.schemas.networks import NetworkState, PresetPublic
 from app.schemas.sessions import MAX_HISTORY, SessionExport
 from app.store import Session
-from engine.datasets import BuiltinDataset, Dataset
+from engine.data.datasets import BuiltinDataset, Dataset
 from engine.errors import DivergenceError
-from engine.network import Network
+from engine.nn.network import Network
+from engine.nn.spec import NetworkSpec
+from engine.nn.trace import EdgeTrace, NodeTrace, StepTrace
 from engine.presets import Preset
-from engine.spec import NetworkSpec
-from engine.trace import EdgeTrace, NodeTrace, StepTrace
 
 MAX_HISTORY_POINTS = 1000
 MAX_INLINE_ROWS = 1000  # datasets up to this size carry their rows in the state

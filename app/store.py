@@ -30,8 +30,8 @@ from itertools import pairwise
 from pathlib import Path
 
 from app.db import CHUNK, Database, dumps, full_chunks, loads, tail_of
-from engine.datasets import Dataset
-from engine.network import Network
+from engine.data.datasets import Dataset
+from engine.nn.network import Network
 
 SWEEP_EVERY_SECONDS = 600.0
 TOUCH_EVERY_SECONDS = 60.0

@@ -19,9 +19,9 @@ from app.schemas.training import LiveOptions, TrainRequest, TrainResult
 from app.serialize import current_loss, downsample, finite_or_none, state_public
 from app.settings import Settings
 from app.store import Busy, NotFound, Store
-from engine.datasets import Dataset
+from engine.data.datasets import Dataset
 from engine.errors import EngineError
-from engine.network import Network
+from engine.nn.network import Network
 
 PROGRESS_EVENTS = 200  # about this many progress events per run, spread by epochs …
 PROGRESS_MIN_SECONDS = 0.05  # … but never closer together than this

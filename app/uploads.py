@@ -13,7 +13,7 @@ from starlette.formparsers import MultiPartException
 from app.csvcheck import check_csv, check_width
 from app.errors import LimitError
 from app.schemas.datasets import DatasetCreate
-from engine.datasets import Dataset, dataset_from_rows, parse_csv
+from engine.data.datasets import Dataset, dataset_from_rows, parse_csv
 from engine.errors import DatasetError
 
 

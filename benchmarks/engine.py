@@ -20,7 +20,7 @@ from collections.abc import Callable
 import numpy as np
 
 from engine.allocator import keep_freed_memory
-from engine.network import Network, NetworkSpec
+from engine.nn.network import Network, NetworkSpec
 
 CASES = (((2, 2, 1), 1), ((2, 8, 8, 1), 200), ((2, 16, 16, 16, 1), 1000))
 FLOORS = {"fast/hand": 1.2, "traced/fast": 3.0}

@@ -10,9 +10,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.datasets import Dataset, make_dataset
+from engine.data.datasets import Dataset, make_dataset
 from engine.errors import SpecError
-from engine.network import Network
+from engine.nn.network import Network
 
 # Overriding any of these makes a preset's explicit starting weights meaningless.
 _SHAPE_FIELDS = ("layers", "use_bias", "init", "init_scale", "seed", "weights", "biases")

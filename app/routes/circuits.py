@@ -17,9 +17,9 @@ from app.schemas.circuits import (
     NeuronCircuitPublic,
 )
 from app.schemas.common import ErrorBody, errors
-from engine.circuit import CircuitError
-from engine.circuit_trace import CIRCUIT_PRESETS, CircuitTrace, trace_expression
-from engine.neuron_circuit import expand_neuron
+from engine.circuits.circuit import CircuitError
+from engine.circuits.neuron import expand_neuron
+from engine.circuits.trace import CIRCUIT_PRESETS, CircuitTrace, trace_expression
 
 # No prefix: the neuron expansion lives under /api/networks/{id}/neurons/... too.
 router = APIRouter(tags=["circuits"])

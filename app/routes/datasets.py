@@ -16,7 +16,7 @@ from app.schemas.common import errors
 from app.schemas.datasets import DatasetCreate, DatasetPublic, NamedDatasetPublic
 from app.serialize import builtin_public, dataset_public
 from app.uploads import CsvQuery, dataset_from_json, dataset_from_upload
-from engine.datasets import DATASET_NAMES, describe_builtin
+from engine.data.datasets import DATASET_NAMES, describe_builtin
 
 CsvParam = Annotated[str | None, Query(
     max_length=4096, description="text/csv bodies only: comma-separated names or indices "

@@ -11,8 +11,8 @@ from app.schemas.common import (
     LimitsOut,
     errors,
 )
-from engine.circuit import MAX_GATES
-from engine.expression import MAX_EXPRESSION_CHARS
+from engine.circuits.circuit import MAX_GATES
+from engine.circuits.expression import MAX_EXPRESSION_CHARS
 
 router = APIRouter(prefix="/api", tags=["health"], responses=errors(422))
 

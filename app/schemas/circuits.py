@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from engine.expression import MAX_EXPRESSION_CHARS, NAME_PATTERN
+from engine.circuits.expression import MAX_EXPRESSION_CHARS, NAME_PATTERN
 
 MAX_INPUTS = 300
 MAX_ABS_INPUT = 1e9

@@ -82,7 +82,7 @@ export function valueProblem(value) {
   return null;
 }
 
-/** The engine's pairing rules (engine/losses.py LOSS_OUTPUTS; softmax only at the output). */
+/** The engine's pairing rules (engine/nn/losses.py LOSS_OUTPUTS; softmax only at the output). */
 export function specProblem(activations, loss) {
   if (activations.slice(0, -1).includes("softmax")) return "softmax can only be the output layer's activation";
   const needs = { bce: ["sigmoid", "softmax"], cross_entropy: ["softmax", "sigmoid"] }[loss];

@@ -1,5 +1,5 @@
 // The loss's part of the chain rule, written with the real K (outputs per sample), m (samples
-// in the batch) and the regularization term, exactly as engine/losses.py and passes.py do it:
+// in the batch) and the regularization term, exactly as engine/nn/losses.py and passes.py do it:
 // node gradients are the focus sample's own loss derivative; edge and bias gradients are the
 // reduced batch gradient (÷m for "mean") plus λ·∂penalty/∂w for weights.
 

@@ -7,7 +7,8 @@ from typing import Any, get_args
 import pytest
 
 from app.schemas import networks
-from engine import datasets, network
+from engine.data import datasets
+from engine.nn import network
 
 
 @pytest.mark.parametrize("literal,names", [

@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 
-from engine.network import Network, NetworkSpec
+from engine.nn.network import Network, NetworkSpec
 
 
 def make_net(optimizer: str = "sgd", **extra) -> Network:

@@ -7,8 +7,8 @@ import itertools
 import numpy as np
 import pytest
 
-from engine.activations import ACTIVATIONS
-from engine.network import Network, NetworkSpec
+from engine.nn.activations import ACTIVATIONS
+from engine.nn.network import Network, NetworkSpec
 from engine.presets import build_preset
 
 TOL = 1e-6

@@ -1,0 +1,269 @@
+"""Datasets: the seeds' own data, TF-Playground-style 2-D sets, and users' CSV/JSON rows.
+
+CONTRACT: `make_dataset(name, samples, noise, seed)` and the parsers return a `Dataset`;
+invalid input raises `DatasetError` naming row and column.
+
+Every generated set is a pure function of (samples, noise, seed): `noise` is the standard
+deviation of Gaussian noise added to the inputs (to the targets for the regression sets).
+Classification targets are 0/1, one column.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from engine.data.userdata import (
+    MAX_NAME_CHARS,
+    check_names,
+    dataset_arrays,
+    parse_table,
+    split_columns,
+)
+from engine.errors import DatasetError
+
+DATASET_NAMES = (
+    "two-two-one", "celsius", "xor", "circle", "gaussian", "spiral", "regression", "high-school",
+)
+MAX_SAMPLES = 100_000
+DOCUMENT_KEYS = ("name", "inputs", "targets", "input_names", "target_names")
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Rows of inputs and targets; `input_names`/`target_names` label the columns."""
+
+    name: str
+    inputs: np.ndarray  # (m, n_inputs) float64
+    targets: np.ndarray  # (m, n_targets) float64
+    input_names: tuple[str, ...]
+    target_names: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready rows (Python floats, exact through json)."""
+        return {
+            "name": self.name,
+            "inputs": self.inputs.tolist(),
+            "targets": self.targets.tolist(),
+            "input_names": list(self.input_names),
+            "target_names": list(self.target_names),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Dataset:
+        """Inverse of `to_dict`; validates like `dataset_from_rows`, and every field.
+
+        Errors name the field, e.g. "dataset.input_names" or "dataset.colour".
+        """
+        if not isinstance(data, Mapping):
+            raise DatasetError("must be an object with inputs and targets", field="dataset")
+        for key in data:
+            if key not in DOCUMENT_KEYS:
+                raise DatasetError(f"unknown field; known fields: {', '.join(DOCUMENT_KEYS)}",
+                                   field=f"dataset.{str(key)[:40]}")
+        for key in ("inputs", "targets"):
+            if key not in data:
+                raise DatasetError("missing (one row per sample)", field=f"dataset.{key}")
+        name = data.get("name", "custom")
+        if not isinstance(name, str) or len(name) > MAX_NAME_CHARS:
+            raise DatasetError(f"must be text of at most {MAX_NAME_CHARS} characters, got "
+                               f"{name!r:.40}", field="dataset.name")
+        return dataset_from_rows(data["inputs"], data["targets"], name,
+                                 data.get("input_names"), data.get("target_names"),
+                                 label="dataset.")
+
+
+def _xy(name: str, X: np.ndarray, y: np.ndarray) -> Dataset:
+    """A 2-D classification set: inputs x1, x2 and a 0/1 label."""
+    return Dataset(name, X, y.reshape(-1, 1).astype(np.float64), ("x1", "x2"), ("label",))
+
+
+def _two_two_one(m: int, noise: float, rng: np.random.Generator) -> Dataset:
+    """Seed 003: one sample, inputs 2 and 3, target 1."""
+    return Dataset("two-two-one", np.array([[2.0, 3.0]]), np.array([[1.0]]), ("i1", "i2"),
+                   ("target",))
+
+
+def _celsius(m: int, noise: float, rng: np.random.Generator) -> Dataset:
+    """Seed 000: Celsius −50 … 49 (evenly spread when m ≠ 100), F = 1.8·C + 32."""
+    c = np.linspace(-50.0, 49.0, m).reshape(-1, 1)
+    f = 1.8 * c + 32.0
+    if noise > 0:
+        f = f + rng.normal(0.0, noise, f.shape)
+    return Dataset("celsius", c, f, ("celsius",), ("fahrenheit",))
+
+
+def _xor(m: int, noise: float, rng: np.random.Generator) -> Dataset:
+    """The XOR truth table; more samples cycle through its four corners."""
+    corners = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    X = corners[np.arange(m) % 4]
+    y = np.logical_xor(X[:, 0], X[:, 1])
+    return _xy("xor", X + rng.normal(0.0, noise, X.shape) if noise > 0 else X, y)
+
+
+def _circle(m: int, noise: float, rng: np.random.Generator) -> Dataset:
+    """Playground "circle": label 1 inside radius 0.5, label 0 in the ring 0.7 … 1."""
+    inner = m // 2
+    radius = np.concatenate([rng.uniform(0.0, 0.5, inner), rng.uniform(0.7, 1.0, m - inner)])
+    angle = rng.uniform(0.0, 2.0 * math.pi, m)
+    X = np.column_stack([radius * np.sin(angle), radius * np.cos(angle)])
+    X = X + rng.normal(0.0, noise, X.shape) if noise > 0 else X
+    return _xy("circle", X, np.arange(m) < inner)
+
+
+def _gaussian(m: int, noise: float, rng: np.random.Generator) -> Dataset:
+    """Two blobs (std 0.4): label 1 around (0.6, 0.6), label 0 around (−0.6, −0.6)."""
+    half = m // 2
+    centers = np.where((np.arange(m) < half)[:, None], 0.6, -0.6)
+    X = centers + rng.normal(0.0, 0.4 + noise, (m, 2))
+    return _xy("gaussian", X, np.arange(m) < half)
+
+
+def _spiral(m: int, noise: float, rng: np.random.Generator) -> Dataset:
+    """Playground "spiral": two arms of radius 0 … 1, turned half a circle apart."""
+    half = m // 2
+    i = np.concatenate([np.arange(half), np.arange(m - half)])
+    n = np.where(np.arange(m) < half, half, m - half)
+    r = i / np.maximum(n, 1)
+    t = 1.75 * r * 2.0 * math.pi + np.where(np.arange(m) < half, 0.0, math.pi)
+    X = np.column_stack([r * np.sin(t), r * np.cos(t)])
+    X = X + rng.normal(0.0, noise, X.shape) if noise > 0 else X
+    return _xy("spiral", X, np.arange(m) < half)
+
+
+def _regression(m: int, noise: float, rng: np.random.Generator) -> Dataset:
+    """A 1-D curve to fit: y = sin(π·x) on x in [−1, 1]."""
+    x = np.linspace(-1.0, 1.0, m).reshape(-1, 1)
+    y = np.sin(math.pi * x)
+    y = y + rng.normal(0.0, noise, y.shape) if noise > 0 else y
+    return Dataset("regression", x, y, ("x",), ("y",))
+
+
+def _high_school(m: int, noise: float, rng: np.random.Generator) -> Dataset:
+    """Seed 002: random N(0, 1) inputs (10) and targets (2), as the article draws them."""
+    X = rng.standard_normal((m, 10))
+    Y = rng.standard_normal((m, 2))
+    return Dataset("high-school", X, Y, tuple(f"x{i + 1}" for i in range(10)), ("t1", "t2"))
+
+
+Maker = Callable[[int, float, np.random.Generator], Dataset]
+
+
+@dataclass(frozen=True)
+class BuiltinDataset:
+    """What a built-in dataset is, for menus: its shape, default size and kind of task."""
+
+    name: str
+    title: str
+    description: str
+    task: str  # "classification" (0/1 labels) or "regression"
+    default_samples: int
+    input_names: tuple[str, ...]
+    target_names: tuple[str, ...]
+
+
+# name -> (generator, default samples, title, task); the generator's docstring describes it.
+_MAKERS: dict[str, tuple[Maker, int, str, str]] = {
+    "two-two-one": (_two_two_one, 1, "2-2-1 article sample", "regression"),
+    "celsius": (_celsius, 100, "Celsius to Fahrenheit", "regression"),
+    "xor": (_xor, 4, "XOR truth table", "classification"),
+    "circle": (_circle, 200, "Circle", "classification"),
+    "gaussian": (_gaussian, 200, "Two Gaussian blobs", "classification"),
+    "spiral": (_spiral, 200, "Spiral", "classification"),
+    "regression": (_regression, 100, "Sine curve (1-D regression)", "regression"),
+    "high-school": (_high_school, 1, "Random 10 → 2 regression", "regression"),
+}
+
+
+def describe_builtin(name: str) -> BuiltinDataset:
+    """Menu facts about a built-in dataset (its columns come from a one-sample build)."""
+    if name not in _MAKERS:
+        raise DatasetError(f"unknown dataset {name!r}; choose from {', '.join(DATASET_NAMES)}")
+    maker, default, title, task = _MAKERS[name]
+    sample = maker(1, 0.0, np.random.default_rng(0))
+    description = " ".join((maker.__doc__ or title).split())
+    return BuiltinDataset(name, title, description, task, default, sample.input_names,
+                       sample.target_names)
+
+
+def make_dataset(
+    name: str, samples: int | None = None, noise: float = 0.0, seed: int = 0
+) -> Dataset:
+    """A named dataset; `samples` None means the dataset's own default size."""
+    if name not in _MAKERS:
+        raise DatasetError(f"unknown dataset {name!r}; choose from {', '.join(DATASET_NAMES)}")
+    maker, default, _title, _task = _MAKERS[name]
+    m = default if samples is None else samples
+    if isinstance(m, bool) or not isinstance(m, int) or not 1 <= m <= MAX_SAMPLES:
+        raise DatasetError(f"samples must be an integer from 1 to {MAX_SAMPLES}, got {samples!r}")
+    if isinstance(noise, bool) or not isinstance(noise, int | float) or not (
+        math.isfinite(noise) and noise >= 0
+    ):
+        raise DatasetError(f"noise must be a finite number ≥ 0, got {noise!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise DatasetError(f"seed must be a non-negative integer, got {seed!r}")
+    return maker(m, float(noise), np.random.default_rng([seed, DATA_STREAM]))
+
+
+# Data is drawn from its own stream of the seed. With plain default_rng(seed) a preset whose
+# data and weights share a seed (high-school: both 0, both N(0, 1)) got inputs equal to the
+# first row of W1, and the chain-rule panel printed "0.1257302 · 0.1257302 + …".
+DATA_STREAM = 0x64617461  # "data"
+
+
+def dataset_from_rows(
+    inputs: Sequence[Sequence[float]], targets: Sequence[Sequence[float]], name: str = "custom",
+    input_names: Sequence[str] | None = None, target_names: Sequence[str] | None = None,
+    label: str = "",
+) -> Dataset:
+    """The user's own rows (JSON style); a bare number counts as a one-column row.
+
+    Column names default to x1…, y1…; given ones must be distinct text. `label` prefixes
+    the field names in errors ("dataset." for a saved document).
+    """
+    X = dataset_arrays(inputs, f"{label}inputs")
+    Y = dataset_arrays(targets, f"{label}targets")
+    if X.shape[0] != Y.shape[0]:
+        raise DatasetError(f"{X.shape[0]} input rows but {Y.shape[0]} target rows")
+    names_in = (tuple(f"x{i + 1}" for i in range(X.shape[1])) if input_names is None
+                else check_names(input_names, f"{label}input_names", X.shape[1]))
+    names_out = (tuple(f"y{i + 1}" for i in range(Y.shape[1])) if target_names is None
+                 else check_names(target_names, f"{label}target_names", Y.shape[1]))
+    return Dataset(name, X, Y, names_in, names_out)
+
+
+def dataset_from_columns(
+    rows: Sequence[Sequence[float]], columns: Sequence[str] | None = None,
+    input_columns: Sequence[str | int] | None = None,
+    target_columns: Sequence[str | int] | None = None, name: str = "custom",
+) -> Dataset:
+    """Rows of a table split into inputs and targets by column name or index, as for CSV.
+
+    Default: the last column is the target; `columns` names them (default "0", "1", …).
+    """
+    table = dataset_arrays(rows, "rows")
+    width = table.shape[1]
+    names = (tuple(str(i) for i in range(width)) if columns is None
+             else check_names(columns, "columns", width))
+    inp, tgt = split_columns(names, input_columns, target_columns)
+    return Dataset(name, table[:, inp], table[:, tgt], tuple(names[c] for c in inp),
+                   tuple(names[c] for c in tgt))
+
+
+def parse_csv(
+    text: str,
+    input_columns: Sequence[str | int] | None = None,
+    target_columns: Sequence[str | int] | None = None,
+    name: str = "upload",
+) -> Dataset:
+    """Numeric CSV with an optional header; default: last column is the target.
+
+    Columns are chosen by header name or 0-based index; a DatasetError's `row` is the
+    0-based line of the text (the header, if any, is row 0).
+    """
+    table = parse_table(text, input_columns, target_columns)
+    return Dataset(name, table.inputs, table.targets, table.input_names, table.target_names)

@@ -1,0 +1,123 @@
+"""Circuit limits: long operator chains are not nesting, deep nesting never overflows the
+stack, labels read as `ast.unparse` writes them, and columns count from 1."""
+
+from __future__ import annotations
+
+import ast
+import random
+import threading
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from engine.circuits.circuit import MAX_GATES, CircuitError
+from engine.circuits.expression import MAX_DEPTH, parse_expression
+from engine.circuits.trace import trace_expression
+
+
+@pytest.mark.parametrize("op", ["+", "*", "-", "/"])
+def test_a_300_term_chain_of_one_operator_is_fine(op: str) -> None:
+    expression = op.join(["x"] * 300)  # 599 characters, 299 gates
+    trace = trace_expression(expression, {"x": 1.0})
+    assert len(trace.gates) == 299 <= MAX_GATES
+    expected = {"+": (300.0, 300.0), "*": (1.0, 300.0), "-": (-298.0, -298.0),
+                "/": (1.0, -298.0)}[op]
+    assert (trace.output, trace.inputs[0].grad) == pytest.approx(expected)
+
+
+def test_a_chain_longer_than_the_gate_limit_says_gates_not_depth() -> None:
+    with pytest.raises(CircuitError, match="more than 300 gates"):
+        parse_expression("+".join(["x"] * 500))  # 999 characters
+
+
+def test_mixed_chains_keep_their_gate_order_and_labels() -> None:
+    circuit = parse_expression("a*x + b*y - c/d + e**2")
+    assert [g.op for g in circuit.gates] == ["mul", "mul", "add", "div", "sub", "pow", "add"]
+    assert circuit.wires[circuit.output].label == "a * x + b * y - c / d + e ** 2"
+
+
+def _nested(levels: int) -> str:
+    return "x*(" * levels + "x" + ")" * levels
+
+
+def _with_stack_used(frames: int, call):
+    """Run `call` with `frames` Python frames already on the stack (as inside a server)."""
+    result: list = []
+
+    def dig(n: int) -> None:
+        if n:
+            dig(n - 1)
+        else:
+            try:
+                result.append(call())
+            except Exception as exc:
+                result.append(exc)
+
+    thread = threading.Thread(target=dig, args=(frames,))
+    thread.start()
+    thread.join()
+    return result[0]
+
+
+@pytest.mark.parametrize("expression", [_nested(MAX_DEPTH), "-" * MAX_DEPTH + "x",
+                                        "exp(" * 120 + "x" + ")" * 120])
+def test_deep_nesting_at_the_limit_works_even_with_a_used_stack(expression: str) -> None:
+    circuit = _with_stack_used(300, lambda: parse_expression(expression))
+    assert not isinstance(circuit, Exception), circuit
+    assert len(circuit.gates) in (MAX_DEPTH, 120)
+
+
+@pytest.mark.parametrize("expression", ["-" * (MAX_DEPTH + 1) + "x", "-" * 998 + "x",
+                                        "(" * 300 + "x" + ")" * 300, _nested(MAX_DEPTH + 1)])
+def test_nesting_past_the_limit_is_a_circuit_error(expression: str) -> None:
+    error = _with_stack_used(300, lambda: parse_expression(expression))
+    assert isinstance(error, CircuitError)
+    assert "nested" in str(error) or "parentheses" in str(error)
+
+
+@pytest.mark.parametrize(("expression", "text"), [
+    ("x +", "syntax error at the end (column 4)"),
+    ("  x +", "syntax error at the end (column 6)"),
+    ("x y", "syntax error at column 3"),
+    ("  x y", "syntax error at column 5"),
+    ("x + y.z", "(column 5)"),
+    ("  x + y.z", "(column 7)"),
+    ("(x +\n y.z)", "(column 7)"),
+])
+def test_columns_count_characters_from_1(expression: str, text: str) -> None:
+    with pytest.raises(CircuitError) as info:
+        parse_expression(expression)
+    assert text in str(info.value)
+
+
+ATOMS = ["x", "y", "2", "0.5", "-x", "sigmoid(x)", "max(x, y)", "-3"]
+OPS = [" + ", " - ", "*", "/", " ** 2", "**-1"]
+
+
+def _expression(rng: random.Random, leaves: int) -> str:
+    """A random expression of the whitelisted syntax with about `leaves` atoms."""
+    if leaves <= 1:
+        return rng.choice(ATOMS)
+    kind = rng.randrange(4)
+    inner = _expression(rng, leaves - 1)
+    if kind == 0:
+        op = rng.choice(OPS)
+        return inner + op if "**" in op else inner + op + _expression(rng, leaves // 2)
+    return {1: "({})", 2: "tanh({})", 3: "-({})"}[kind].format(inner)
+
+
+@settings(max_examples=300, deadline=None)
+@given(seed=st.integers(0, 2**32), leaves=st.integers(1, 12))
+def test_gate_labels_are_what_ast_unparse_writes(seed: int, leaves: int) -> None:
+    expression = _expression(random.Random(seed), leaves)
+    try:
+        circuit = parse_expression(expression)
+    except CircuitError:
+        return
+    tree = ast.parse(expression, mode="eval")
+    texts = {ast.unparse(node) for node in ast.walk(tree)}
+    for gate in circuit.gates:
+        assert circuit.wires[gate.output].label in texts
+    if circuit.gates and not circuit.decomposed:
+        assert circuit.wires[circuit.output].label == ast.unparse(tree.body)
