@@ -8,18 +8,22 @@ from app.schemas.common import (
     MAX_LEARNING_RATE,
     MAX_NOISE,
     MAX_REGULARIZATION_RATE,
-    LimitsOut,
     errors,
 )
+from app.schemas.limits import LimitsOut, Vocabulary
 from engine.circuits.circuit import MAX_GATES
 from engine.circuits.expression import MAX_EXPRESSION_CHARS
+from engine.nn.spec import vocabulary
+
+VOCABULARY = Vocabulary.model_validate(vocabulary())
 
 router = APIRouter(prefix="/api", tags=["health"], responses=errors(422))
 
 
 @router.get("/limits", summary="The limits in force on this server")
 def limits(settings: SettingsDep) -> LimitsOut:
-    """The documented ceilings as lowered by this server's `BACKPROP_VIZ_MAX_*` settings.
+    """The documented ceilings as lowered by this server's `BACKPROP_VIZ_MAX_*` settings,
+    and the names and rules a spec may use (from the engine's tables).
 
     The page reads these to explain a mistake before sending it; a script may too.
     """
@@ -30,4 +34,4 @@ def limits(settings: SettingsDep) -> LimitsOut:
         regularization_rate=MAX_REGULARIZATION_RATE, noise=MAX_NOISE,
         body_bytes=settings.max_body_bytes, import_bytes=settings.max_import_bytes,
         train_seconds=settings.max_train_seconds, expression_chars=MAX_EXPRESSION_CHARS,
-        circuit_gates=MAX_GATES)
+        circuit_gates=MAX_GATES, vocabulary=VOCABULARY)

@@ -7,6 +7,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from engine.nn.spec import MAX_SEED
+
 # Hard ceilings of the API (the documented limits). Settings may lower them, never raise them.
 MAX_LAYERS = 10
 MAX_NEURONS = 64
@@ -17,7 +19,6 @@ MAX_ABS_VALUE = 1e9  # any weight, bias, input or target
 MAX_LEARNING_RATE = 1000.0
 MAX_REGULARIZATION_RATE = 100.0
 MAX_NOISE = 10.0  # of a named dataset
-MAX_SEED = 2**32 - 1
 
 
 class Strict(BaseModel):
@@ -86,26 +87,6 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     return {code: {"model": ErrorBody, "description": ERROR_TEXT[code]} for code in codes}
 
 
-
-
-class LimitsOut(Public):
-    """The limits in force on this server (the `BACKPROP_VIZ_MAX_*` settings may lower the
-    documented ceilings). Beyond any of them a request is refused with 422 (413 for bodies)."""
-
-    layers: int = Field(description="layers in a network, input and output included")
-    neurons: int = Field(description="neurons in any one layer")
-    samples: int = Field(description="rows in a dataset; also the largest batch size")
-    epochs: int = Field(description="epochs in one train call")
-    grid_resolution: int = Field(description="predict grid points per axis")
-    abs_value: float = Field(description="|x| of any weight, bias, input or target")
-    learning_rate: float = Field(description="largest learning rate (above 0)")
-    regularization_rate: float = Field(description="largest L1/L2 strength")
-    noise: float = Field(description="largest noise of a named dataset")
-    body_bytes: int = Field(description="request body (413 beyond)")
-    import_bytes: int = Field(description="body of POST /api/networks/import (413 beyond)")
-    train_seconds: float = Field(description="a train call stops here, keeping its progress")
-    expression_chars: int = Field(description="characters in a circuit expression")
-    circuit_gates: int = Field(description="gates in a circuit")
 
 
 class HealthOut(Public):

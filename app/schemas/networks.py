@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 from pydantic import Field, model_validator
 
@@ -20,17 +20,27 @@ from app.schemas.common import (
     Value,
 )
 from app.schemas.datasets import DatasetInfo
+from engine.data.datasets import DATASET_NAMES
+from engine.nn import spec
 
-# Mirrors engine/network.py and engine/datasets.py (tests/app/test_schemas.py keeps them equal).
-Activation = Literal["linear", "sigmoid", "tanh", "relu", "leaky_relu", "softmax"]
-Loss = Literal["half_sse", "mse", "bce", "cross_entropy"]
-Reduction = Literal["mean", "sum"]
-Optimizer = Literal["sgd", "momentum", "adam"]
-Regularization = Literal["none", "l1", "l2"]
-Init = Literal["zeros", "constant", "uniform", "normal", "xavier", "he"]
-DatasetName = Literal[
-    "two-two-one", "celsius", "xor", "circle", "gaussian", "spiral", "regression", "high-school"
-]
+# The engine's tables name everything; these enumerations are made from them (a type checker
+# sees plain strings: it cannot read a Literal built at run time).
+if TYPE_CHECKING:
+    Activation: TypeAlias = str
+    Loss: TypeAlias = str
+    Reduction: TypeAlias = str
+    Optimizer: TypeAlias = str
+    Regularization: TypeAlias = str
+    Init: TypeAlias = str
+    DatasetName: TypeAlias = str
+else:
+    Activation = Literal[spec.ACTIVATION_NAMES]
+    Loss = Literal[spec.LOSS_NAMES]
+    Reduction = Literal[spec.REDUCTIONS]
+    Optimizer = Literal[spec.OPTIMIZERS]
+    Regularization = Literal[spec.REGULARIZATIONS]
+    Init = Literal[spec.INITS]
+    DatasetName = Literal[DATASET_NAMES]
 
 LayerSize = Annotated[int, Field(ge=1, le=MAX_NEURONS)]
 Rate = Annotated[float, Field(gt=0, le=MAX_LEARNING_RATE, allow_inf_nan=False)]
@@ -48,19 +58,10 @@ class NamedDataset(Strict):
     seed: Seed = 0
 
 
-class NetworkCreate(Strict):
-    """A preset (with any spec field overridden) or a full spec, plus the data to learn."""
+class SpecFields(Strict):
+    """The fields of a network spec with their bounds, written once: a create's overrides
+    and an export's `network.spec` both take them."""
 
-    model_config = Strict.model_config | {
-        "json_schema_extra": {"examples": [
-            {"preset": "two-two-one"},
-            {"preset": "two-two-one", "learning_rate": 0.1},
-            {"layers": [2, 4, 1], "activations": ["tanh", "sigmoid"], "loss": "bce",
-             "dataset": {"name": "xor", "samples": 200, "seed": 1}, "seed": 7},
-        ]}
-    }
-
-    preset: str | None = Field(None, max_length=64, description="see GET /api/presets")
     layers: list[LayerSize] | None = Field(
         None, min_length=2, max_length=MAX_LAYERS, description="sizes, input layer first")
     activations: list[Activation] | None = Field(
@@ -94,6 +95,21 @@ class NetworkCreate(Strict):
                                      description="uniform U(−s, s), normal N(0,1)·s, "
                                                  "constant s, xavier/he times s; default 1")
     seed: Seed | None = Field(None, description="seed of the initial weights; default 0")
+
+
+class NetworkCreate(SpecFields):
+    """A preset (with any spec field overridden) or a full spec, plus the data to learn."""
+
+    model_config = Strict.model_config | {
+        "json_schema_extra": {"examples": [
+            {"preset": "two-two-one"},
+            {"preset": "two-two-one", "learning_rate": 0.1},
+            {"layers": [2, 4, 1], "activations": ["tanh", "sigmoid"], "loss": "bce",
+             "dataset": {"name": "xor", "samples": 200, "seed": 1}, "seed": 7},
+        ]}
+    }
+
+    preset: str | None = Field(None, max_length=64, description="see GET /api/presets")
     weights: list[Matrix] | None = Field(
         None, max_length=MAX_LAYERS,
         description="weights[k] enters layer k+1, indexed [target][source]")

@@ -15,7 +15,6 @@ from pydantic import Field
 from app.schemas.common import (
     MAX_LAYERS,
     MAX_NEURONS,
-    MAX_REGULARIZATION_RATE,
     MAX_SAMPLES,
     Public,
     Rows,
@@ -23,16 +22,10 @@ from app.schemas.common import (
     Strict,
 )
 from app.schemas.networks import (
-    Activation,
     BiasRow,
-    Init,
     LayerSize,
-    Loss,
     Matrix,
-    Optimizer,
-    Rate,
-    Reduction,
-    Regularization,
+    SpecFields,
 )
 
 MAX_HISTORY = 100_000  # losses an export carries (the latest) and an import accepts
@@ -49,26 +42,11 @@ Name = Annotated[str, Field(max_length=64)]
 Unit = Annotated[float, Field(ge=0, lt=1, allow_inf_nan=False)]
 
 
-class SpecDoc(Strict):
-    """`network.spec`: the fields and bounds of POST /api/networks."""
+class SpecDoc(SpecFields):
+    """`network.spec`: the fields and bounds of POST /api/networks, `layers` required."""
 
-    layers: list[LayerSize] = Field(min_length=2, max_length=MAX_LAYERS)
-    activations: list[Activation] | None = Field(None, max_length=MAX_LAYERS)
-    use_bias: bool | Annotated[list[bool], Field(max_length=MAX_LAYERS)] | None = None
-    loss: Loss | None = None
-    reduction: Reduction | None = None
-    learning_rate: Rate | None = None
-    optimizer: Optimizer | None = None
-    momentum: Unit | None = None
-    beta1: Unit | None = None
-    beta2: Unit | None = None
-    epsilon: float | None = Field(None, gt=0, le=1, allow_inf_nan=False)
-    regularization: Regularization | None = None
-    regularization_rate: float | None = Field(
-        None, ge=0, le=MAX_REGULARIZATION_RATE, allow_inf_nan=False)
-    init: Init | None = None
-    init_scale: float | None = Field(None, ge=0, le=1000, allow_inf_nan=False)
-    seed: Seed | None = None
+    layers: list[LayerSize] = Field(min_length=2, max_length=MAX_LAYERS,
+                                    description="sizes, input layer first")
 
 
 class OptimizerArrays(Strict):

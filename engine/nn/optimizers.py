@@ -39,6 +39,7 @@ class Optimizer:
     name: str
     state_names: tuple[str, ...]
     update: Callable[[np.ndarray, np.ndarray, State, Hyper, int], tuple[np.ndarray, State]]
+    parameters: tuple[str, ...] = ()  # the spec fields the rule reads
 
 
 def _sgd(p: np.ndarray, g: np.ndarray, s: State, h: Hyper, t: int) -> tuple[np.ndarray, State]:
@@ -64,7 +65,7 @@ def _adam(p: np.ndarray, g: np.ndarray, s: State, h: Hyper, t: int) -> tuple[np.
 
 
 OPTIMIZER_RULES: dict[str, Optimizer] = {
-    "sgd": Optimizer("sgd", (), _sgd),
-    "momentum": Optimizer("momentum", ("velocity",), _momentum),
-    "adam": Optimizer("adam", ("m", "v"), _adam),
+    "sgd": Optimizer("sgd", (), _sgd, ("learning_rate",)),
+    "momentum": Optimizer("momentum", ("velocity",), _momentum, ("learning_rate", "momentum")),
+    "adam": Optimizer("adam", ("m", "v"), _adam, ("learning_rate", "beta1", "beta2", "epsilon")),
 }

@@ -8,21 +8,27 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 from typing import Any
 
 from engine.errors import SpecError
-from engine.nn.losses import LOSS_OUTPUTS
+from engine.nn.activations import ACTIVATIONS
+from engine.nn.initializers import INITIALIZERS
+from engine.nn.losses import LOSS_OUTPUTS, LOSSES, REGULARIZERS, TARGET_RANGES
+from engine.nn.optimizers import OPTIMIZER_RULES
 
-ACTIVATION_NAMES = ("linear", "sigmoid", "tanh", "relu", "leaky_relu", "softmax")
-LOSS_NAMES = ("half_sse", "mse", "bce", "cross_entropy")
+# The names a spec may use are the keys of the engine's lookup tables: a new activation is
+# one table entry, and the API's schemas and the page's menus follow from it.
+ACTIVATION_NAMES = tuple(ACTIVATIONS)
+LOSS_NAMES = tuple(LOSSES)
 REDUCTIONS = ("mean", "sum")
-OPTIMIZERS = ("sgd", "momentum", "adam")
-REGULARIZATIONS = ("none", "l1", "l2")
-INITS = ("zeros", "constant", "uniform", "normal", "xavier", "he")
+OPTIMIZERS = tuple(OPTIMIZER_RULES)
+REGULARIZATIONS = ("none", *REGULARIZERS)
+INITS = tuple(INITIALIZERS)
 # Keys a spec dict may carry for the Network rather than the spec (explicit parameters).
 PARAMETER_KEYS = ("weights", "biases")
-MAX_SEED = 2**63 - 1
+# Seeds stay below 2³² so that every client (JavaScript's numbers included) writes them exactly.
+MAX_SEED = 2**32 - 1
 
 # name -> (lowest, highest, lowest allowed itself?, highest allowed itself?)
 _BOUNDS: dict[str, tuple[float, float, bool, bool]] = {
@@ -182,3 +188,37 @@ def check_seed(value: Any, field: str = "seed") -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_SEED:
         raise SpecError(field, f"must be an integer from 0 to {MAX_SEED}, got {value!r:.40}")
     return int(value)
+
+
+def _bound(lowest: float, highest: float, low_in: bool, high_in: bool) -> dict[str, Any]:
+    return {"min": lowest, "max": None if math.isinf(highest) else highest,
+            "min_inclusive": low_in, "max_inclusive": high_in}
+
+
+def vocabulary() -> dict[str, Any]:
+    """The names a spec may use, the rules that tie them and the defaults, JSON-ready.
+
+    Derived from the lookup tables, so clients (the page's menus, a notebook's checks) never
+    keep a copy that can drift.
+    """
+    defaults = {f.name: f.default for f in fields(NetworkSpec) if f.default is not MISSING}
+    return {
+        "activations": [{"name": name, "output_only": act.output_only}
+                        for name, act in ACTIVATIONS.items()],
+        "losses": [{"name": name, "outputs": _list(LOSS_OUTPUTS[name]),
+                    "targets": _list(TARGET_RANGES[name][:2]) if name in TARGET_RANGES else None}
+                   for name in LOSS_NAMES],
+        "reductions": list(REDUCTIONS),
+        "optimizers": [{"name": name, "parameters": list(rule.parameters),
+                        "state": list(rule.state_names)}
+                       for name, rule in OPTIMIZER_RULES.items()],
+        "regularizations": list(REGULARIZATIONS),
+        "inits": list(INITS),
+        "bounds": {name: _bound(*b) for name, b in _BOUNDS.items()},
+        "max_seed": MAX_SEED,
+        "defaults": defaults,
+    }
+
+
+def _list(values: Sequence[Any] | None) -> list[Any] | None:
+    return None if values is None else list(values)

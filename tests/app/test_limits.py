@@ -57,3 +57,35 @@ def test_the_request_schemas_use_the_same_ceilings(client: TestClient) -> None:
     noise = next(v for k, v in dataset.items() if k.startswith("Named") or k == "DatasetChoice"
                  if "noise" in v.get("properties", {}))
     assert noise["properties"]["noise"]["maximum"] == limits["noise"]
+
+
+def test_the_vocabulary_is_the_engines_tables(client: TestClient) -> None:
+    from engine.nn.activations import ACTIVATIONS
+    from engine.nn.initializers import INITIALIZERS
+    from engine.nn.losses import LOSSES
+    from engine.nn.optimizers import OPTIMIZER_RULES
+
+    response = client.get("/api/limits")
+    assert response.status_code == 200
+    vocabulary = response.json()["vocabulary"]
+    assert [a["name"] for a in vocabulary["activations"]] == list(ACTIVATIONS)
+    assert [a["name"] for a in vocabulary["activations"] if a["output_only"]] == ["softmax"]
+    assert [loss["name"] for loss in vocabulary["losses"]] == list(LOSSES)
+    bce = next(loss for loss in vocabulary["losses"] if loss["name"] == "bce")
+    assert set(bce["outputs"]) == {"sigmoid", "softmax"} and bce["targets"] == [0.0, 1.0]
+    adam = next(o for o in vocabulary["optimizers"] if o["name"] == "adam")
+    assert adam == {"name": "adam", "parameters": ["learning_rate", "beta1", "beta2", "epsilon"],
+                    "state": ["m", "v"]}
+    assert [o["name"] for o in vocabulary["optimizers"]] == list(OPTIMIZER_RULES)
+    assert vocabulary["inits"] == list(INITIALIZERS)
+    assert vocabulary["regularizations"] == ["none", "l1", "l2"]
+    assert vocabulary["bounds"]["momentum"] == {"min": 0.0, "max": 1.0, "min_inclusive": True,
+                                                "max_inclusive": False}
+    assert vocabulary["defaults"]["learning_rate"] == 0.1
+    assert vocabulary["max_seed"] == 2**32 - 1
+
+
+def test_a_seed_past_the_engines_bound_is_refused_by_the_api(client: TestClient) -> None:
+    response = client.post("/api/networks", json={"layers": [1, 1], "seed": 2**32})
+    assert response.status_code == 422
+    assert "seed" in response.json()["message"]
