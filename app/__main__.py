@@ -16,8 +16,8 @@ from typing import get_args
 import uvicorn
 from pydantic import ValidationError
 
-from app.db import Database
 from app.settings import LogLevel, Settings
+from app.store.sqlite import Database
 
 
 def _port(text: str) -> int:
