@@ -60,7 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   lifespan=lifespan, docs_url=None, redoc_url=None)  # see routes/docs.py
     app.state.settings = settings
     app.state.store = open_store(
-        settings.db_path, ttl_seconds=settings.session_ttl_hours * 3600,
+        settings.db, ttl_seconds=settings.session_ttl_hours * 3600,
         lock_timeout=settings.lock_timeout_seconds)
     errors.install(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, overrides={
