@@ -47,11 +47,13 @@ def test_wheel_and_sdist_carry_the_page(dist: Path) -> None:
     wheel = next(dist.glob("*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     for path in ("app/site/templates/index.html", "app/site/templates/circuits.html",
-                 "app/site/static/js/main.js", "app/site/static/css/app.css", "engine/nn/passes.py"):
+                 "app/site/static/js/main.js", "app/site/static/css/app.css",
+                 "engine/nn/passes.py"):
         assert path in names, path
     assert not any(n.startswith(("tests/", "static/", "templates/")) for n in names)
     sdist = next(dist.glob("*.tar.gz"))
-    members = {m.split("/", 1)[1] for m in tarfile.open(sdist).getnames() if "/" in m}
+    with tarfile.open(sdist) as archive:
+        members = {m.split("/", 1)[1] for m in archive.getnames() if "/" in m}
     for path in ("static/js/main.js", "templates/index.html", "app/paths.py", "README.md"):
         assert path in members, path
 
@@ -86,9 +88,11 @@ def installed(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 
 
 def _assets(base: str, client: httpx.Client) -> dict[str, int]:
-    """Every script, stylesheet and image the pages and API docs reference, followed through ES module imports."""
+    """Every script, stylesheet and image the pages and API docs reference, ES module imports
+    followed."""
     seen: dict[str, int] = {}
-    todo = [m for page in ("/", "/circuits", "/docs", "/redoc") for m in ASSET.findall(client.get(base + page).text)]
+    todo = [m for page in ("/", "/circuits", "/docs", "/redoc")
+            for m in ASSET.findall(client.get(base + page).text)]
     while todo:
         path = todo.pop()
         if path in seen:
