@@ -8,7 +8,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page
 
-from tests.browser.test_network_page import idle, network_id, open_page
+from tests.support.page import idle, network_id, open_page
 
 
 def number(text: str) -> float:
