@@ -14,6 +14,7 @@ from app.deps import known_query
 from app.paths import STATIC_DIR
 from app.routes import (
     circuits,
+    code,
     datasets,
     docs,
     health,
@@ -66,7 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, overrides={
         ("POST", "/api/networks/import"): settings.max_import_bytes})
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (health, limits, presets, networks, training, datasets, circuits):
+    for module in (health, limits, presets, networks, training, code, datasets, circuits):
         app.include_router(module.router, dependencies=[Depends(known_query)])
     docs.install(app)
     app.include_router(pages.router)  # the page reads its own query (?network=…) in JS
