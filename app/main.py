@@ -22,8 +22,11 @@ from app.routes import (
     networks,
     pages,
     presets,
+    rooms,
     training,
 )
+from app.events import EventBus
+from app.rooms import Rooms
 from app.settings import Settings
 from app.store import Store, open_store
 from engine.allocator import keep_freed_memory
@@ -63,6 +66,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.store = open_store(
         settings.db, ttl_seconds=settings.session_ttl_hours * 3600,
         lock_timeout=settings.lock_timeout_seconds)
+    app.state.events = EventBus()
+    app.state.rooms = Rooms()
     errors.install(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, overrides={
         ("POST", "/api/networks/import"): settings.max_import_bytes})
