@@ -11,7 +11,9 @@ from fastapi.staticfiles import StaticFiles
 from app import __version__, errors
 from app.bodylimit import BodySizeLimit
 from app.deps import known_query
+from app.events import EventBus
 from app.paths import STATIC_DIR
+from app.rooms import Rooms
 from app.routes import (
     circuits,
     code,
@@ -25,8 +27,6 @@ from app.routes import (
     rooms,
     training,
 )
-from app.events import EventBus
-from app.rooms import Rooms
 from app.settings import Settings
 from app.store import Store, open_store
 from engine.allocator import keep_freed_memory
@@ -72,7 +72,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, overrides={
         ("POST", "/api/networks/import"): settings.max_import_bytes})
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (health, limits, presets, networks, training, code, datasets, circuits):
+    for module in (health, limits, presets, networks, training, code, datasets, circuits,
+                   rooms):
         app.include_router(module.router, dependencies=[Depends(known_query)])
     docs.install(app)
     app.include_router(pages.router)  # the page reads its own query (?network=…) in JS

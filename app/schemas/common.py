@@ -80,6 +80,7 @@ ERROR_TEXT: dict[int, str] = {
          "timeout, or another server process changed it first. Try again.",
     413: "Request body above the size limit.",
     422: "Invalid input or a limit exceeded; `message` names the field or limit.",
+    503: "The server is at a capacity limit for now; `Retry-After` says when to try again.",
 }
 
 
