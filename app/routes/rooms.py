@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import io
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
@@ -143,8 +144,11 @@ def room_qr(code: Code, request: Request, rooms: RoomsDep) -> Response:
     """Drawn by the server (no CDN): scan it to open the join page."""
     room = rooms.get(code)
     qr = segno.make(f"{request.base_url}join/{room.code}", error="m")
-    svg = qr.svg_inline(scale=8, border=2, title=f"Join room {room.code}")
-    return Response(svg, media_type="image/svg+xml",
+    out = io.BytesIO()
+    # A standalone document (namespace, light background): an <img> needs it, not inline SVG.
+    qr.save(out, kind="svg", scale=8, border=2, light="#fff", xmldecl=False,
+            title=f"Join room {room.code}")
+    return Response(out.getvalue(), media_type="image/svg+xml",
                     headers={"Cache-Control": "private, max-age=3600"})
 
 
