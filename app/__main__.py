@@ -1,103 +1,82 @@
 """`backprop-viz` / `python -m app`: start uvicorn serving the app on its embedded defaults.
 
-Every mistake in a flag or a BACKPROP_VIZ_* variable is a one-line usage error (exit 2)
-saying what to change, never a traceback; `--help` works even when a variable is wrong.
+The flags are the fields of `app.settings.Settings`, read by pydantic-settings' own command-line
+source (`--max-epochs` is `max_epochs`, also `BACKPROP_VIZ_MAX_EPOCHS`): declared once, never
+copied here. Every mistake in a flag or a variable is a one-line usage error (exit 2) saying
+what to change, never a traceback; `--help` works even when a variable is wrong, because the
+command line is parsed (and help printed) before the settings are validated.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sqlite3
 from collections.abc import Sequence
-from pathlib import Path
-from typing import get_args
+from typing import NoReturn
 
 import uvicorn
 from pydantic import ValidationError
+from pydantic_settings import CliSettingsSource
 
 from app.db import Database
-from app.settings import LogLevel, Settings
+from app.settings import Settings
+
+DESCRIPTION = ("Serve the backpropagation visualizer and its API. Every flag may also be set "
+               "by its BACKPROP_VIZ_* environment variable (--max-epochs: "
+               "BACKPROP_VIZ_MAX_EPOCHS); flags win. See README's settings table.")
 
 
-def _port(text: str) -> int:
-    """A TCP port, 1–65535."""
-    if not text.isdigit() or not 1 <= int(text) <= 65535:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port from 1 to 65535")
-    return int(text)
+def _flag(field: str) -> str:
+    return "--" + field.replace("_", "-")
 
 
-def _hours(text: str) -> float:
-    """A positive number of hours."""
-    try:
-        hours = float(text)
-    except ValueError:
-        hours = -1.0
-    if not 0 < hours < float("inf"):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of hours")
-    return hours
+def _explain(exc: ValidationError, argv: Sequence[str]) -> str:
+    """One line naming the flag (when given) or the variable that holds the wrong value."""
+    first = exc.errors()[0]
+    field = str(first["loc"][0]) if first["loc"] else ""
+    given = first.get("input")
+    flag = _flag(field)
+    if any(arg == flag or arg.startswith(flag + "=") for arg in argv):
+        return f"{flag}: {given!r} is not valid: {first['msg']}"
+    return f"environment variable BACKPROP_VIZ_{field.upper()}: {first['msg']}"
 
 
-def _env_settings() -> tuple[Settings, str | None]:
-    """Settings from the environment, or the built-in defaults and what is wrong."""
-    try:
-        return Settings(), None
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        name = "BACKPROP_VIZ_" + str(first["loc"][0]).upper() if first["loc"] else "a variable"
-        return Settings.model_construct(), f"environment variable {name}: {first['msg']}"
+def _usage_error(parser: argparse.ArgumentParser, message: str) -> NoReturn:
+    parser.error(message)  # prints usage and the one line to stderr, exits 2
 
 
-def build_parser(defaults: Settings) -> argparse.ArgumentParser:
-    """The command line; defaults come from the environment when it is valid."""
-    parser = argparse.ArgumentParser(
-        prog="backprop-viz", description="Serve the backpropagation visualizer and its API. "
-        "Every flag may also be set by its BACKPROP_VIZ_* environment variable (see README).")
-    parser.add_argument("--host", default=defaults.host, help="interface (default %(default)s)")
-    parser.add_argument("--port", type=_port, default=defaults.port,
-                        help="TCP port, 1-65535 (default %(default)s)")
-    parser.add_argument("--db", dest="db_path", type=Path, default=defaults.db_path,
-                        help="SQLite file where sessions live (default %(default)s)")
-    parser.add_argument("--session-ttl-hours", type=_hours, default=defaults.session_ttl_hours,
-                        help="idle sessions older than this are deleted (default %(default)s)")
-    parser.add_argument("--log-level", choices=get_args(LogLevel), default=defaults.log_level,
-                        help="server log detail (default %(default)s)")
-    return parser
-
-
-def _check_db(parser: argparse.ArgumentParser, path: Path) -> None:
+def _check_db(parser: argparse.ArgumentParser, settings: Settings) -> None:
     """Open the database once now, so a bad --db is a usage error, not a traceback."""
     try:
-        Database(path).close()
+        Database(settings.db_path).close()
     except (OSError, sqlite3.Error) as exc:
-        parser.error(f"--db {path}: cannot open it as an SQLite file ({exc}); give a file "
-                     "path in a writable directory")
+        _usage_error(parser, f"--db {settings.db}: cannot open it as an SQLite file ({exc}); "
+                             "give a file path in a writable directory")
 
 
-def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+def parse_args(argv: Sequence[str] | None = None) -> Settings:
     """Flags over environment over defaults; exits 2 with one line on any mistake."""
-    defaults, env_problem = _env_settings()
-    parser = build_parser(defaults)
-    args = parser.parse_args(argv)
-    if env_problem:
-        parser.error(env_problem)
-    _check_db(parser, args.db_path)
-    return args
+    import sys
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    parser = argparse.ArgumentParser(prog="backprop-viz", description=DESCRIPTION)
+    source: CliSettingsSource[argparse.ArgumentParser] = CliSettingsSource(
+        Settings, root_parser=parser)
+    try:
+        settings = Settings(_cli_settings_source=source(args=args))
+    except ValidationError as exc:
+        _usage_error(parser, _explain(exc, args))
+    _check_db(parser, settings)
+    return settings
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Start the server."""
-    args = parse_args(argv)
-    # The app factory reads Settings from the environment, so flags become env vars.
-    os.environ["BACKPROP_VIZ_HOST"] = args.host
-    os.environ["BACKPROP_VIZ_PORT"] = str(args.port)
-    os.environ["BACKPROP_VIZ_DB_PATH"] = str(args.db_path)
-    os.environ["BACKPROP_VIZ_SESSION_TTL_HOURS"] = str(args.session_ttl_hours)
-    os.environ["BACKPROP_VIZ_LOG_LEVEL"] = args.log_level
-    uvicorn.run(
-        "app.main:create_app", factory=True, host=args.host, port=args.port,
-        log_level=args.log_level,
-    )
+    """Start the server with the settings the command line and environment give."""
+    settings = parse_args(argv)
+    from app.main import create_app
+
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
+                log_level=settings.log_level)
 
 
 if __name__ == "__main__":

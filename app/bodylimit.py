@@ -7,6 +7,8 @@ import json
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.errors import error_body
+
 
 class _TooLarge(HTTPException):
     """Raised while reading the body; FastAPI re-raises HTTPExceptions from body parsing."""
@@ -63,7 +65,7 @@ class BodySizeLimit:
 
     async def _refuse(self, send: Send, limit: int) -> None:
         text = f"request body larger than the limit of {limit} bytes"
-        body = json.dumps({"detail": text, "message": text}).encode()
+        body = json.dumps(error_body(text)).encode()
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"application/json"),
                                 (b"content-length", str(len(body)).encode())]})

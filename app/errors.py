@@ -54,8 +54,21 @@ def json_problem(exc: BaseException, what: str = "the body") -> str:
     return f"{what} could not be read as JSON"
 
 
+def error_body(message: str, detail: Any = None, **extra: Any) -> dict[str, Any]:
+    """The one error shape of the API: `message` for people, `detail` (FastAPI's field: the
+    message again, or the list of validation problems) for code, plus named extras."""
+    return {"detail": message if detail is None else detail, "message": message, **extra}
+
+
+def error_response(status: int, message: str, detail: Any = None,
+                   headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
+    """A JSONResponse carrying error_body()."""
+    return JSONResponse(error_body(message, detail, **extra), status_code=status,
+                        headers=headers)
+
+
 def _error(status: int, detail: Any, message: str, **extra: Any) -> JSONResponse:
-    return JSONResponse({"detail": detail, "message": message, **extra}, status_code=status)
+    return error_response(status, message, detail, **extra)
 
 
 def _is_json(request: Request) -> bool:

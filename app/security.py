@@ -25,8 +25,10 @@ from collections.abc import Iterable
 
 from starlette.datastructures import Headers
 from starlette.middleware.trustedhost import TrustedHostMiddleware
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.errors import error_response
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 WILDCARD_HOSTS = frozenset({"0.0.0.0", "::", ""})
@@ -138,11 +140,6 @@ class HostCheck(TrustedHostMiddleware):
         text = (f"Host {name[:64]!r} is not one of this server's names; the server's "
                 "--allowed-hosts lists them")
         await error_response(400, text)(scope, receive, send)
-
-
-def error_response(status: int, message: str) -> JSONResponse:
-    """An answer in the API's error shape, from middleware (before any route runs)."""
-    return JSONResponse({"detail": message, "message": message}, status_code=status)
 
 
 def _same_origin(origin: str, scope: Scope) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -13,6 +14,8 @@ from app.schemas.datasets import DataRows, DatasetInfo, DatasetPublic, NamedData
 from app.schemas.networks import NetworkState, PresetPublic
 from app.schemas.sessions import MAX_HISTORY, SessionExport
 from app.store import Session
+from engine.circuits.neuron import NeuronCircuit
+from engine.circuits.trace import CircuitPreset, CircuitTrace
 from engine.data.datasets import BuiltinDataset, Dataset
 from engine.errors import DivergenceError
 from engine.nn.network import Network
@@ -41,6 +44,28 @@ def downsample(values: Sequence[float], limit: int = MAX_HISTORY_POINTS) -> tupl
     else:
         index = sorted({round(i * (n - 1) / (limit - 1)) for i in range(limit)})
     return [float(values[i]) for i in index], index
+
+
+def circuit_trace_public(trace: CircuitTrace) -> dict[str, Any]:
+    """A circuit's trace as the JSON of CircuitTracePublic (inputs keyed by name)."""
+    data = dataclasses.asdict(trace)
+    data["inputs"] = {i.pop("name"): i for i in data["inputs"]}
+    return data
+
+
+def circuit_preset_public(preset: CircuitPreset) -> dict[str, Any]:
+    """A built-in circuit as the JSON of CircuitPresetPublic."""
+    return dataclasses.asdict(preset)
+
+
+def neuron_circuit_public(network_id: str, layer: int, index: int,
+                          expanded: NeuronCircuit) -> dict[str, Any]:
+    """One neuron expanded into gates, as the JSON of NeuronCircuitPublic."""
+    data = circuit_trace_public(expanded.trace)
+    data.update(network_id=network_id, layer=layer, index=index, sample=expanded.sample,
+                activation=expanded.activation, note=expanded.note,
+                network=dataclasses.asdict(expanded.network))
+    return data
 
 
 def _node(n: NodeTrace) -> dict[str, Any]:

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app.schemas.common import (
@@ -20,24 +20,35 @@ from app.schemas.common import (
 LogLevel = Literal["critical", "error", "warning", "info", "debug", "trace"]
 
 
-def default_db_path() -> Path:
-    """Per-user data file: $XDG_DATA_HOME/backprop-viz/sessions.sqlite3 (~/.local/share/...)."""
+def default_db() -> str:
+    """Per-user data file: $XDG_DATA_HOME/backprop-viz/sessions.sqlite3 (~/.local/share/...).
+
+    BACKPROP_VIZ_DB_PATH, the variable's name before PostgreSQL URLs were accepted, still works.
+    """
+    if legacy := os.environ.get("BACKPROP_VIZ_DB_PATH"):
+        return legacy
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "backprop-viz" / "sessions.sqlite3"
+    return str(Path(base) / "backprop-viz" / "sessions.sqlite3")
 
 
 class Settings(BaseSettings):
     """Service settings; limits are part of the documented API contract (see README).
 
+    Each field is a flag of `backprop-viz` (`max_epochs` → `--max-epochs`, see app/__main__.py)
+    and an environment variable (`BACKPROP_VIZ_MAX_EPOCHS`); the description is the flag's help.
     The limits may be lowered here; their ceilings are the bounds of the request schemas.
     """
 
-    model_config = SettingsConfigDict(env_prefix="BACKPROP_VIZ_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="BACKPROP_VIZ_", extra="ignore", cli_kebab_case=True,
+        cli_prog_name="backprop-viz", cli_hide_none_type=True, cli_avoid_json=True)
 
-    host: str = "127.0.0.1"
-    port: int = Field(8000, ge=1, le=65535)
-    db_path: Path = Field(default_factory=default_db_path)
-    session_ttl_hours: float = Field(24 * 7, gt=0, description="idle sessions older are removed")
+    host: str = Field("127.0.0.1", description="interface to listen on")
+    port: int = Field(8000, ge=1, le=65535, description="TCP port, 1-65535")
+    db: str = Field(default_db(), min_length=1,
+                    description="SQLite file where sessions live")
+    session_ttl_hours: float = Field(
+        24 * 7, gt=0, allow_inf_nan=False, description="idle sessions older are removed")
 
     max_layers: int = Field(
         MAX_LAYERS, ge=2, le=MAX_LAYERS, description="layers including input and output")
@@ -55,7 +66,7 @@ class Settings(BaseSettings):
         120.0, gt=0, description="a train call stops (and keeps its progress) after this long")
     lock_timeout_seconds: float = Field(
         30.0, gt=0, description="a call waiting this long for a busy network gets 409")
-    log_level: LogLevel = "info"
+    log_level: LogLevel = Field("info", description="server log detail")
 
     frame_ancestors: str = Field(
         "'self'", min_length=1, pattern=r"^[^;,\n]+$",
@@ -66,6 +77,18 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(
         default_factory=list,
         description="origins (https://notebooks.example) whose pages may call the API")
+
+
+    @field_validator("db", mode="before")
+    @classmethod
+    def _path_as_text(cls, value: object) -> object:
+        """Tests and scripts may pass a Path; the setting is text (a file or, later, a URL)."""
+        return os.fspath(value) if isinstance(value, os.PathLike) else value
+
+    @property
+    def db_path(self) -> Path:
+        """The SQLite file named by `db`."""
+        return Path(self.db)
 
 
 def get_settings() -> Settings:

@@ -13,7 +13,7 @@ import numpy as np
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
-from app.errors import LimitError
+from app.errors import LimitError, error_body
 from app.predict import grid_prediction
 from app.schemas.training import LiveOptions, TrainRequest, TrainResult
 from app.serialize import current_loss, downsample, finite_or_none, state_public
@@ -145,7 +145,7 @@ def train_session(
 
 def _error_event(exc: Exception) -> dict[str, Any]:
     status = {NotFound: 404, Busy: 409}.get(type(exc), 422)
-    return {"status": status, "detail": str(exc), "message": str(exc)}
+    return {"status": status, **error_body(str(exc))}
 
 
 def _sse(event: str, data: str) -> str:
@@ -176,8 +176,7 @@ async def train_events(
         except (EngineError, LimitError, NotFound, Busy) as exc:
             emit("error", json.dumps(_error_event(exc)))
         except Exception:
-            emit("error", json.dumps({"status": 500, "detail": "internal error",
-                                      "message": "internal error"}))
+            emit("error", json.dumps({"status": 500, **error_body("internal error")}))
             raise
         finally:
             loop.call_soon_threadsafe(queue.put_nowait, None)

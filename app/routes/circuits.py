@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from app.deps import NetworkSession
+from app.errors import error_response
 from app.schemas.circuits import (
     MAX_STEP_SIZE,
     CircuitPresetPublic,
@@ -17,9 +17,10 @@ from app.schemas.circuits import (
     NeuronCircuitPublic,
 )
 from app.schemas.common import ErrorBody, errors
+from app.serialize import circuit_preset_public, circuit_trace_public, neuron_circuit_public
 from engine.circuits.circuit import CircuitError
 from engine.circuits.neuron import expand_neuron
-from engine.circuits.trace import CIRCUIT_PRESETS, CircuitTrace, trace_expression
+from engine.circuits.trace import CIRCUIT_PRESETS, trace_expression
 
 # No prefix: the neuron expansion lives under /api/networks/{id}/neurons/... too.
 router = APIRouter(tags=["circuits"])
@@ -40,15 +41,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 def circuit_error(exc: CircuitError) -> JSONResponse:
     """422 in the app's error shape, plus `where`."""
-    body = {"detail": exc.message, "message": exc.message, "where": exc.where}
-    return JSONResponse(body, status_code=422)
-
-
-def trace_public(trace: CircuitTrace) -> dict[str, Any]:
-    """The engine's trace as the JSON of CircuitTracePublic (inputs keyed by name)."""
-    data = dataclasses.asdict(trace)
-    data["inputs"] = {i.pop("name"): i for i in data["inputs"]}
-    return data
+    return error_response(422, exc.message, where=exc.where)
 
 
 @router.get(
@@ -57,7 +50,7 @@ def trace_public(trace: CircuitTrace) -> dict[str, Any]:
 )
 def list_presets() -> list[dict[str, Any]]:
     """(x + y)·z, the one-neuron circuit σ(a·x + b·y + c), and sigmoid as elementary gates."""
-    return [dataclasses.asdict(p) for p in CIRCUIT_PRESETS]
+    return [circuit_preset_public(p) for p in CIRCUIT_PRESETS]
 
 
 @router.post(
@@ -76,7 +69,7 @@ def trace_circuit(body: CircuitTraceRequest) -> Any:
                                  body.step_size, body.direction)
     except CircuitError as exc:
         return circuit_error(exc)
-    return trace_public(trace)
+    return circuit_trace_public(trace)
 
 
 @router.get(
@@ -104,8 +97,4 @@ def neuron_circuit(
                                  index, sample, decompose, step_size, direction)
     except CircuitError as exc:
         return circuit_error(exc)
-    data = trace_public(expanded.trace)
-    data.update(network_id=network_id, layer=layer, index=index, sample=expanded.sample,
-                activation=expanded.activation, note=expanded.note,
-                network=dataclasses.asdict(expanded.network))
-    return data
+    return neuron_circuit_public(network_id, layer, index, expanded)

@@ -4,11 +4,14 @@
 import * as api from "./api.js";
 import { esc } from "./format.js";
 import { readTable } from "./editors.js";
-import { LIMITS, checkSetup, specProblem, valueProblem } from "./limits.js";
+import { checkSetup, specProblem, valueProblem } from "./limits.js";
 import { bindKeys } from "./keys.js";
 import { change, writeHash } from "./state.js";
+import { store } from "./store.js";
 
-/** Wire everything; `app` = {dom, view, session, prefs, setup, reopen(setup)}. */
+const setupOf = () => store.state.setup;
+
+/** Wire everything; `app` = {dom, view, session, store, reopen(setup), restoreForm(), fitLayers(name)}. */
 export function bindControls(app) {
   bindToolbar(app);
   bindSetupForm(app);
@@ -26,7 +29,7 @@ export function bindControls(app) {
 
 /** The actions shared by buttons and keyboard shortcuts. */
 export function actions(app) {
-  const { session, dom, prefs } = app;
+  const { session, dom } = app;
   return {
     forward: () => session.phase("forward"),
     backward: () => session.phase("backward"),
@@ -36,9 +39,9 @@ export function actions(app) {
     reset: () => session.reset(),
     train: () => train(app),
     slow: () => { dom.slow.checked = !dom.slow.checked; dom.slow.dispatchEvent(new Event("change")); },
-    presenter: () => setPresenter(app, !prefs.presenter),
-    faster: () => setSpeed(app, prefs.speed * 2),
-    slower: () => setSpeed(app, prefs.speed / 2),
+    presenter: () => setPresenter(app, !setupOf().presenter),
+    faster: () => setSpeed(app, setupOf().speed * 2),
+    slower: () => setSpeed(app, setupOf().speed / 2),
     help: () => { dom.help.hidden = !dom.help.hidden; },
     escape: () => { dom.help.hidden = true; app.view.select(null); },
   };
@@ -52,38 +55,31 @@ function bindToolbar(app) {
   }
   dom.lossLog.addEventListener("change", () => app.view.setLossLog(dom.lossLog.checked));
   dom.speed.addEventListener("input", () => setSpeed(app, Number(dom.speed.value)));
-  dom.slow.addEventListener("change", () => {
-    app.prefs.slow = dom.slow.checked;
-    remember(app, { slow: app.prefs.slow });
-  });
+  dom.slow.addEventListener("change", () => remember({ slow: dom.slow.checked }));
   dom.help.addEventListener("click", (event) => { if (event.target === dom.help) dom.help.hidden = true; });
 }
 
 function setSpeed(app, value) {
   const speed = Math.min(4, Math.max(0.25, value));
-  app.prefs.speed = speed;
   app.dom.speed.value = speed;
   app.dom.speedOut.textContent = `${speed}\u00d7`;
-  remember(app, { speed });
+  remember({ speed });
 }
 
 function setPresenter(app, on) {
-  app.prefs.presenter = on;
-  document.body.classList.toggle("presenter", on);
-  app.dom.presenter.setAttribute("aria-pressed", String(on));
-  remember(app, { presenter: on });
+  remember({ presenter: on });  // main.js's subscriber sets the page's class
   requestAnimationFrame(() => app.view.resize());
 }
 
-/** View-only preferences go to the URL without making a new network. */
-function remember(app, patch) {
-  Object.assign(app.setup, patch);
-  writeHash(app.setup);
+/** View-only preferences go to the store and the URL without making a new network. */
+function remember(patch) {
+  store.updateSetup(patch);
+  writeHash(store.state.setup);
 }
 
 /** A change to the network's spec: new setup, new network from the API (checked first). */
 function respec(app, patch) {
-  const next = change(app.setup, patch);
+  const next = change(setupOf(), patch);
   const { problems } = checkSetup(next);
   const model = app.view.model;
   const pairing = model && specProblem(next.activations?.length ? next.activations : model.activations,
@@ -99,7 +95,7 @@ function respec(app, patch) {
 
 /** Layers as a setup patch: none when they are the preset's own (keeps its exact weights). */
 function layersValue(app, layers) {
-  const own = app.presets.find((p) => p.name === app.setup.preset)?.layers;
+  const own = store.state.presets.find((p) => p.name === setupOf().preset)?.layers;
   return own && own.join() === layers.join() ? null : layers;
 }
 
@@ -109,7 +105,7 @@ function layersValue(app, layers) {
  * switch to mean squared error and a linear output, what such targets need.
  */
 function lossForData(app, name) {
-  const entry = app.datasets.find((d) => d.name === name);
+  const entry = store.state.datasets.find((d) => d.name === name);
   const { loss, activations } = app.view.model;
   if (entry?.task !== "regression" || !["bce", "cross_entropy"].includes(loss)) return {};
   return { loss: "mse", activations: [...activations.slice(0, -1), "linear"] };
@@ -126,7 +122,7 @@ function regularizationPatch(kind) {
 function bindSetupForm(app) {
   const { dom } = app;
   dom.preset.addEventListener("change", () => {
-    const { speed, slow, presenter, epochs, batchSize } = app.setup;
+    const { speed, slow, presenter, epochs, batchSize } = setupOf();
     const keep = { speed, slow, presenter, epochs, batchSize };
     app.reopen({ ...keep, preset: dom.preset.value });
   });
@@ -146,7 +142,7 @@ function bindSetupForm(app) {
   dom.regularization.addEventListener("change", () => respec(app, regularizationPatch(dom.regularization.value)));
   dom.regularizationRate.addEventListener("change", () => {
     const rate = Number(dom.regularizationRate.value);
-    if (rate > 0 && (app.view.model.spec?.regularization ?? "none") === "none") {
+    if (rate > 0 && (store.state.network?.spec?.regularization ?? "none") === "none") {
       app.view.error("Choose L1 or L2 regularization first: a rate has no effect with \u201cnone\u201d.");
       app.restoreForm();
       return;
@@ -158,13 +154,13 @@ function bindSetupForm(app) {
     const { problems } = checkSetup({ learningRate: value });
     if (dom.learningRate.value.trim() === "" || problems.length) {
       app.view.error(problems[0] ? `The ${problems[0].replace(/^the /, "")}.` : "Type a learning rate.");
-      dom.learningRate.value = app.view.model.learningRate;
+      dom.learningRate.value = store.state.network?.learning_rate ?? "";
       return;
     }
+    // The answer replaces the store's network; the form shows its rate (main.js subscribes).
     app.session.setLearningRate(value).then(() => {
-      const current = app.view.model.learningRate;
-      dom.learningRate.value = current;
-      if (current === value) remember(app, { learningRate: value });
+      if (store.state.network?.learning_rate === value) remember({ learningRate: value });
+      app.restoreForm();  // a refused rate: the field shows the one the server kept
     });
   });
   dom.batchSize.addEventListener("change", () => {
@@ -172,16 +168,16 @@ function bindSetupForm(app) {
     const { problems } = checkSetup({ batchSize });
     if (problems.length) {
       app.view.error(`${problems[0]}.`.replace(/^t/, "T"));
-      dom.batchSize.value = app.setup.batchSize ?? "";  // the box shows what Train will use
-    } else { app.view.clearError(); remember(app, { batchSize }); }
+      dom.batchSize.value = setupOf().batchSize ?? "";  // the box shows what Train will use
+    } else { app.view.clearError(); remember({ batchSize: batchSize ?? null }); }
   });
   dom.epochs.addEventListener("change", () => {
     const epochs = Number(dom.epochs.value);
     const { problems } = checkSetup({ epochs: dom.epochs.value.trim() === "" ? NaN : epochs });
     if (problems.length) {  // never into the URL, where a reload would refuse it again
       app.view.error(`${problems[0]}.`.replace(/^e/, "E"));
-      dom.epochs.value = app.setup.epochs;
-    } else { app.view.clearError(); remember(app, { epochs }); }
+      dom.epochs.value = setupOf().epochs;
+    } else { app.view.clearError(); remember({ epochs }); }
   });
   dom.csv.addEventListener("change", () => upload(app));
 }
@@ -193,7 +189,7 @@ async function upload(app) {
     const data = await api.uploadDataset(file);
     const hidden = app.view.model.layers.slice(1, -1);
     const layers = [data.input_names.length, ...hidden, data.target_names.length];
-    const next = change(app.setup, { datasetId: data.id, dataset: null, layers, activations: null });
+    const next = change(setupOf(), { datasetId: data.id, dataset: null, layers, activations: null });
     const { problems } = checkSetup(next);
     if (problems.length) {
       app.view.error(`${file.name} cannot be used: ${problems.join("; ")} ` +
@@ -201,7 +197,7 @@ async function upload(app) {
       return;
     }
     await app.reopen(next);
-    if (app.setup.datasetId === data.id) {
+    if (setupOf().datasetId === data.id) {
       app.view.narrate(`Uploaded ${data.samples} samples from ${esc(file.name)}: the network now trains on them.`);
     }
   } catch (err) {
@@ -218,7 +214,7 @@ function train(app) {
     app.view.error(`${problems[0]}.`.replace(/^e/, "E"));
     return;
   }
-  app.session.train(epochs, app.setup.batchSize);
+  app.session.train(epochs, setupOf().batchSize);
 }
 
 function bindHeads(app) {
@@ -228,7 +224,7 @@ function bindHeads(app) {
     if (!button) return;
     const layers = app.view.model.layers.slice();
     const l = Number(button.dataset.layer);
-    layers[l] = Math.min(LIMITS.neurons, Math.max(1, layers[l] + Number(button.dataset.delta)));
+    layers[l] = Math.min(store.state.limits.neurons, Math.max(1, layers[l] + Number(button.dataset.delta)));
     respec(app, { layers: layersValue(app, layers) });
   });
   dom.heads.addEventListener("change", (event) => {
@@ -245,7 +241,7 @@ function bindHeads(app) {
 function changeDepth(app, delta) {
   const { layers, activations } = app.view.model;
   const hidden = layers.length - 2;
-  if (delta > 0 && layers.length >= LIMITS.layers) return;
+  if (delta > 0 && layers.length >= store.state.limits.layers) return;
   if (delta < 0 && hidden <= 0) return;
   const nextLayers = layers.slice();
   const nextActs = activations.slice();

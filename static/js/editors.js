@@ -2,7 +2,7 @@
 // Builds markup only; controls.js handles their events by delegation.
 
 import { esc, exact } from "./format.js";
-import { LIMITS } from "./limits.js";
+import { store } from "./store.js";
 
 const ACTIVATIONS = ["linear", "sigmoid", "tanh", "relu", "leaky_relu", "softmax"];
 const SHORT = { linear: "lin", sigmoid: "sigm", tanh: "tanh", relu: "relu", leaky_relu: "leaky", softmax: "smax" };
@@ -17,6 +17,7 @@ function layerTitle(layers, l, gap = 200) {
 /** One head per layer column: title, size with −/+ (hidden only), activation picker. */
 export function renderHeads(root, model, columns) {
   const { layers } = model;
+  const LIMITS = store.state.limits;
   const gap = columns.length > 1 ? columns[1] - columns[0] : 200;
   root.classList.toggle("narrow", gap < 110);
   root.innerHTML = layers.map((size, l) => {
@@ -43,6 +44,7 @@ export function renderHeads(root, model, columns) {
 /** The depth buttons, disabled at the limits with a tooltip saying why. */
 export function renderDepth(add, remove, layers) {
   const hidden = layers.length - 2;
+  const LIMITS = store.state.limits;
   add.disabled = layers.length >= LIMITS.layers;
   add.title = add.disabled ? `At most ${LIMITS.layers} layers, input and output included (the server's limit)`
     : "Add a hidden layer";

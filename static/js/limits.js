@@ -3,18 +3,7 @@
 // so routine mistakes get a readable message without a refused request.
 
 import { fmt } from "./format.js";
-
-export const LIMITS = {
-  layers: 10,          // input and output included
-  neurons: 64,         // per layer
-  samples: 10000,
-  epochs: 100000,
-  learningRate: 1000,  // exclusive minimum 0
-  regularizationRate: 100,
-  noise: 10,
-  value: 1e9,          // any weight, bias, input or target
-  batchSize: 10000,
-};
+import { store } from "./store.js";
 
 /** GET /api/limits field → LIMITS key. */
 const FROM_API = {
@@ -23,52 +12,60 @@ const FROM_API = {
   abs_value: "value",
 };
 
-/** Refresh LIMITS from the server; keeps the README's values if it cannot answer. */
+/** The limits in a GET /api/limits answer over `base` (fields it lacks keep their value). */
+export function limitsFrom(body, base) {
+  const limits = { ...base };
+  for (const [field, key] of Object.entries(FROM_API)) {
+    if (Number.isFinite(body?.[field])) limits[key] = body[field];
+  }
+  limits.batchSize = limits.samples;
+  return limits;
+}
+
+/** Put this server's limits into the store; keeps the README's values if it cannot answer. */
 export async function loadLimits() {
   try {
     const response = await fetch("/api/limits", { headers: { Accept: "application/json" } });
-    if (!response.ok) return LIMITS;
-    const body = await response.json();
-    for (const [field, key] of Object.entries(FROM_API)) {
-      if (Number.isFinite(body?.[field])) LIMITS[key] = body[field];
-    }
-    LIMITS.batchSize = LIMITS.samples;
+    if (response.ok) store.update({ limits: limitsFrom(await response.json(), store.state.limits) });
   } catch {
     /* the README's values stay */
   }
-  return LIMITS;
+  return store.state.limits;
 }
 
 const inRange = (v, lo, hi) => Number.isFinite(v) && v >= lo && v <= hi;
 
-/** Each check: [setup property, test, message]. */
+/** Each check: [setup property, test(value, limits), message(limits)]. */
 const CHECKS = [
-  ["layers", (v) => v.length >= 2 && v.length <= LIMITS.layers,
-    () => `a network has 2 to ${LIMITS.layers} layers (input and output included)`],
-  ["layers", (v) => v.every((n) => Number.isInteger(n) && n >= 1 && n <= LIMITS.neurons),
-    () => `each layer has 1 to ${LIMITS.neurons} neurons`],
-  ["learningRate", (v) => Number.isFinite(v) && v > 0 && v <= LIMITS.learningRate,
-    () => `the learning rate must be above 0 and at most ${LIMITS.learningRate}`],
-  ["regularizationRate", (v) => inRange(v, 0, LIMITS.regularizationRate),
-    () => `the regularization rate must be between 0 and ${LIMITS.regularizationRate}`],
-  ["noise", (v) => inRange(v, 0, LIMITS.noise), () => `noise must be between 0 and ${LIMITS.noise}`],
-  ["samples", (v) => Number.isInteger(v) && inRange(v, 1, LIMITS.samples),
-    () => `samples must be a whole number from 1 to ${LIMITS.samples}`],
-  ["batchSize", (v) => Number.isInteger(v) && inRange(v, 1, LIMITS.batchSize),
-    () => `the batch size must be a whole number from 1 to ${LIMITS.batchSize}`],
-  ["epochs", (v) => Number.isInteger(v) && inRange(v, 1, LIMITS.epochs),
-    () => `epochs must be a whole number from 1 to ${LIMITS.epochs}`],
+  ["layers", (v, L) => v.length >= 2 && v.length <= L.layers,
+    (L) => `a network has 2 to ${L.layers} layers (input and output included)`],
+  ["layers", (v, L) => v.every((n) => Number.isInteger(n) && n >= 1 && n <= L.neurons),
+    (L) => `each layer has 1 to ${L.neurons} neurons`],
+  ["learningRate", (v, L) => Number.isFinite(v) && v > 0 && v <= L.learningRate,
+    (L) => `the learning rate must be above 0 and at most ${L.learningRate}`],
+  ["regularizationRate", (v, L) => inRange(v, 0, L.regularizationRate),
+    (L) => `the regularization rate must be between 0 and ${L.regularizationRate}`],
+  ["noise", (v, L) => inRange(v, 0, L.noise), (L) => `noise must be between 0 and ${L.noise}`],
+  ["samples", (v, L) => Number.isInteger(v) && inRange(v, 1, L.samples),
+    (L) => `samples must be a whole number from 1 to ${L.samples}`],
+  ["batchSize", (v, L) => Number.isInteger(v) && inRange(v, 1, L.batchSize),
+    (L) => `the batch size must be a whole number from 1 to ${L.batchSize}`],
+  ["epochs", (v, L) => Number.isInteger(v) && inRange(v, 1, L.epochs),
+    (L) => `epochs must be a whole number from 1 to ${L.epochs}`],
 ];
 
-/** Problems of a setup as readable sentences, and the setup without the offending fields. */
-export function checkSetup(setup) {
+/**
+ * Problems of a setup as readable sentences, and the setup without the offending fields;
+ * checked against `limits` (the store's, that is this server's, unless given).
+ */
+export function checkSetup(setup, limits = store.state.limits) {
   const problems = [];
   const clean = { ...setup };
   for (const [name, ok, message] of CHECKS) {
     const value = setup[name];
     if (value === undefined || value === null || !(name in clean)) continue;
-    if (!ok(value)) {
-      problems.push(message());
+    if (!ok(value, limits)) {
+      problems.push(message(limits));
       delete clean[name];
     }
   }
@@ -76,9 +73,9 @@ export function checkSetup(setup) {
 }
 
 /** A number a user typed for a weight, bias, input or target: finite and |x| ≤ 1e9. */
-export function valueProblem(value) {
+export function valueProblem(value, L = store.state.limits) {
   if (!Number.isFinite(value)) return "Type a finite number.";
-  if (Math.abs(value) > LIMITS.value) return `Values are limited to |x| ≤ ${fmt(LIMITS.value)}.`;
+  if (Math.abs(value) > L.value) return `Values are limited to |x| ≤ ${fmt(L.value)}.`;
   return null;
 }
 

@@ -6,6 +6,7 @@ import { bindControls } from "./controls.js";
 import { checkSetup, loadLimits } from "./limits.js";
 import { readHash, recalledSession, toHash, withFallbacks, writeHash } from "./state.js";
 import { Session } from "./session.js";
+import { store } from "./store.js";
 import { createView } from "./view.js";
 
 const $ = (id) => document.getElementById(id);
@@ -25,14 +26,17 @@ function findElements() {
   return dom;
 }
 
-/** Show the setup and the network's actual spec in the form fields. */
-function syncForm(app, state) {
-  const { dom, setup } = app;
+/**
+ * Show the store in the form fields: the setup's own fields, and the network's actual spec
+ * as the server last answered it (never a value typed or asked for).
+ */
+function syncForm(dom, { setup, network: state, presets }) {
+  if (!state) return;
   dom.preset.value = setup.preset;
-  const preset = app.presets.find((p) => p.name === setup.preset);
+  const preset = presets.find((p) => p.name === setup.preset);
   dom.presetDescription.textContent = preset ? `${preset.title}: ${preset.description}` : "";
   dom.presetDescription.title = preset ? `${preset.description}\n\nSource: ${preset.source}` : "";
-  showDataSource(app, state);
+  showDataSource(dom, setup, state);
   dom.noise.value = setup.noise ?? 0;
   dom.noiseOut.textContent = dom.noise.value;
   dom.samples.value = setup.samples ?? "";
@@ -45,13 +49,16 @@ function syncForm(app, state) {
   dom.speed.value = setup.speed;
   dom.speedOut.textContent = `${setup.speed}\u00d7`;
   dom.slow.checked = setup.slow;
-  document.body.classList.toggle("presenter", setup.presenter);
-  dom.presenter.setAttribute("aria-pressed", String(setup.presenter));
+  showPresenter(dom, setup.presenter);
+}
+
+function showPresenter(dom, on) {
+  document.body.classList.toggle("presenter", Boolean(on));
+  dom.presenter.setAttribute("aria-pressed", String(Boolean(on)));
 }
 
 /** The Dataset menu names what the network really trains on, an uploaded file included. */
-function showDataSource(app, state) {
-  const { dom, setup } = app;
+function showDataSource(dom, setup, state) {
   dom.dataset.querySelector("option[data-upload]")?.remove();
   if (!setup.datasetId) {
     dom.dataset.value = setup.dataset || "";
@@ -71,9 +78,7 @@ function shortTitle(title) {
 
 async function fillChoices(app) {
   const [presets, datasets] = await Promise.all([api.presets(), api.datasets()]);
-  app.presets = presets;
-  app.session.presets = presets;
-  app.datasets = datasets;
+  store.update({ presets, datasets });
   app.dom.preset.innerHTML = presets.map((p) =>
     `<option value="${esc(p.name)}" title="${esc(p.title || p.name)}">${esc(shortTitle(p.title || p.name))}</option>`).join("");
   app.dom.dataset.innerHTML = `<option value="">the preset's own data</option>` +
@@ -96,14 +101,15 @@ function activationsFor(preset, depth) {
 }
 
 /** The setup to open: limits checked, an unknown preset replaced by the default one. */
-function vetted(app, wanted, fromUrl) {
+function vetted(wanted, fromUrl) {
+  const { presets } = store.state;
   const { problems, setup } = checkSetup(withFallbacks(wanted));
   let next = setup;
-  if (app.presets.length && !app.presets.some((p) => p.name === next.preset)) {
+  if (presets.length && !presets.some((p) => p.name === next.preset)) {
     problems.push(`there is no preset \u201c${next.preset}\u201d, so here is the 2-2-1 example`);
     next = withFallbacks({ ...prefsOf(next), preset: DEFAULT_PRESET });
   }
-  const own = app.presets.find((p) => p.name === next.preset);
+  const own = presets.find((p) => p.name === next.preset);
   if (next.layers?.length && !next.activations?.length && own && own.layers.length !== next.layers.length) {
     next.activations = activationsFor(own, next.layers.length);
   }
@@ -113,70 +119,80 @@ function vetted(app, wanted, fromUrl) {
 
 /** The first network could not be built: say why and show the 2-2-1 example instead. */
 function fallBack(app, reason) {
-  const setup = withFallbacks({ ...prefsOf(app.setup), preset: DEFAULT_PRESET });
+  const setup = withFallbacks({ ...prefsOf(store.state.setup), preset: DEFAULT_PRESET });
   writeHash(setup);
   app.reopen(setup, { fromUrl: true, notice: `${reason} Showing the 2-2-1 example instead.` });
 }
 
+/**
+ * Resize the input and output layers to a built-in dataset's columns (from /api/datasets);
+ * null when the network has no layers yet.
+ */
+function fitLayers(model, name) {
+  const { datasets, presets, setup } = store.state;
+  const layers = model?.layers.slice();
+  const entry = datasets.find((d) => d.name === name);
+  const own = presets.find((p) => p.name === setup.preset)?.layers;
+  const [inputs, targets] = entry ? [entry.input_names.length, entry.target_names.length]
+    : own ? [own[0], own.at(-1)] : [];
+  if (!layers || !inputs) return setup.layers ?? null;
+  layers[0] = inputs;
+  layers[layers.length - 1] = targets;
+  return layers;
+}
+
+/** Build (or reopen) the network for a setup; a bad one falls back with a message. */
+function reopen(app, wanted, options = {}) {
+  const { session, view } = app;
+  const { next, problems } = vetted(wanted, options.fromUrl);
+  const previous = store.state.setup;
+  store.update({ setup: next });
+  writeHash(next, !options.fromUrl);
+  return session.enqueue(async () => {
+    let state;
+    try {
+      state = await session.open(next);
+    } catch (err) {
+      if (!store.state.network) return fallBack(app, err.message);
+      store.update({ setup: previous });
+      writeHash(previous);
+      app.restoreForm();
+      throw err;
+    }
+    store.updateSetup({ net: state.id });
+    writeHash(store.state.setup);
+    document.body.dataset.ready = "true";
+    view.narrate("Press <kbd>F</kbd> for a forward pass, or <kbd>S</kbd> for a full step.");
+    const notes = [options.notice, problems.length ? `Not used from the link: ${problems.join("; ")}.` : ""];
+    if (notes.some(Boolean)) view.error(notes.filter(Boolean).join(" "));
+  });
+}
+
 async function main() {
   const dom = findElements();
-  const setup = readHash();
-  const prefs = { speed: setup.speed, slow: setup.slow, presenter: setup.presenter };
-  const view = createView(dom, prefs);
+  store.update({ setup: readHash() });
+  const view = createView(dom, () => store.state.setup);
   const session = new Session(view);
-  const app = { dom, view, session, prefs, setup, presets: [], datasets: [] };
-
-  /** Resize the input and output layers to a built-in dataset's columns (from /api/datasets). */
-  app.fitLayers = (name) => {
-    const layers = view.model?.layers.slice();
-    const entry = app.datasets.find((d) => d.name === name);
-    const own = app.presets.find((p) => p.name === app.setup.preset)?.layers;
-    const [inputs, targets] = entry ? [entry.input_names.length, entry.target_names.length]
-      : own ? [own[0], own.at(-1)] : [];
-    if (!layers || !inputs) return app.setup.layers ?? null;
-    layers[0] = inputs;
-    layers[layers.length - 1] = targets;
-    return layers;
-  };
-
-  /** Put the form back to the network's actual spec (after a refused change). */
+  // The wiring (no state here: that is the store's).
+  const app = { dom, view, session, store };
+  app.fitLayers = (name) => fitLayers(view.model, name);
+  /** Put the form back to the store (after a refused change). */
   app.restoreForm = () => {
-    if (session.state) syncForm(app, session.state);
+    syncForm(dom, store.state);
     view.refreshHeads();
   };
+  app.reopen = (wanted, options) => reopen(app, wanted, options);
 
-  /** Build (or reopen) the network for a setup; a bad one falls back with a message. */
-  app.reopen = (wanted, options = {}) => {
-    const { next, problems } = vetted(app, wanted, options.fromUrl);
-    const previous = app.setup;
-    app.setup = next;
-    Object.assign(prefs, { speed: next.speed, slow: next.slow, presenter: next.presenter });
-    writeHash(next, !options.fromUrl);
-    return session.enqueue(async () => {
-      let state;
-      try {
-        state = await session.open(next);
-      } catch (err) {
-        if (!session.state) return fallBack(app, err.message);
-        app.setup = previous;
-        writeHash(previous);
-        syncForm(app, session.state);
-        view.refreshHeads();
-        throw err;
-      }
-      app.setup.net = state.id;
-      writeHash(app.setup);
-      syncForm(app, state);
-      document.body.dataset.ready = "true";
-      view.narrate("Press <kbd>F</kbd> for a forward pass, or <kbd>S</kbd> for a full step.");
-      const notes = [options.notice, problems.length ? `Not used from the link: ${problems.join("; ")}.` : ""];
-      if (notes.some(Boolean)) view.error(notes.filter(Boolean).join(" "));
-    });
-  };
+  // The form shows the store: a new server answer or a new setup redraws it.
+  store.subscribe((state, changed) => {
+    if (changed.includes("network") || changed.includes("presets")) syncForm(dom, state);
+    if (changed.includes("setup")) showPresenter(dom, state.setup.presenter);
+    if (changed.includes("limits")) view.refreshHeads();
+  });
 
   /** Address bar edits, Back and Forward: rebuild the setup the URL now describes. */
   window.addEventListener("hashchange", () => {
-    if ((location.hash || "#") === toHash(app.setup)) return;
+    if ((location.hash || "#") === toHash(store.state.setup)) return;
     app.reopen(readHash(), { fromUrl: true });
   });
 
@@ -190,7 +206,7 @@ async function main() {
     view.error(`Could not load the menus: ${err.message}`);
   }
   await limitsLoaded;
-  await app.reopen(setup, { fromUrl: true });
+  await app.reopen(store.state.setup, { fromUrl: true });
 }
 
 main();

@@ -7,21 +7,20 @@ import { animatePhase } from "./animate.js";
 import { fmtLong } from "./format.js";
 import { applyTrace, commitUpdate, modelFromState, setFocusRow, setParameters } from "./model.js";
 import { specRequest } from "./state.js";
+import { store } from "./store.js";
 
 const CYCLE = ["forward", "backward", "update"];
 
 export class Session {
   constructor(view) {
     this.view = view;
-    this.model = null;
-    this.state = null; // last network state from the server
+    this.model = null; // the drawing's model of store.state.network plus the traces on screen
     this.animation = null;
     this.queue = Promise.resolve();
     this.pending = 0;
     this.playing = false;
     this.training = null;
     this.hurry = false; // set by interrupt(): the task running now skips its animations
-    this.presets = []; // GET /api/presets, set by main.js: each preset's own dataset
   }
 
   get id() { return this.model?.id; }
@@ -59,15 +58,16 @@ export class Session {
         throw err;
       });
     }
-    if (!state) state = await api.createNetwork(specRequest(setup, this.presets));
+    if (!state) state = await api.createNetwork(specRequest(setup, store.state.presets));
     this.adopt(state);
     return state;
   }
 
+  /** A new network: the store holds its state, the drawing starts over from it. */
   adopt(state) {
-    this.state = state;
     this.model = modelFromState(state);
-    this.view.rebuild(this.model, state);
+    store.update({ network: state });
+    this.view.rebuild(this.model);
     this.loadFocusRow(this.model);
   }
 
@@ -183,10 +183,10 @@ export class Session {
   refresh(state) {
     const full = state.weights ? state : state.state;
     if (!full) return;
-    this.state = full;
     setParameters(this.model, full);
+    store.update({ network: full });
     this.view.restyle();
-    this.view.parametersChanged(full);
+    this.view.parametersChanged();
   }
 
   editWeight(edge, value) {
@@ -221,10 +221,15 @@ export class Session {
     });
   }
 
+  /**
+   * PATCH the learning rate; the answer (the whole state) replaces the store's network, so the
+   * field and the chain rule show the rate the server trains with, whatever was asked.
+   */
   setLearningRate(value) {
     return this.enqueue(async () => {
-      await api.patchNetwork(this.id, { learning_rate: value });
-      this.model.learningRate = value;
+      const state = await api.patchNetwork(this.id, { learning_rate: value });
+      this.model.learningRate = state.learning_rate;
+      store.update({ network: state });
     });
   }
 
@@ -273,7 +278,7 @@ export class Session {
   onProgress(ev, epochs) {
     this.view.trainProgress(ev.epoch ?? 0, epochs, ev.loss);
     if (ev.weights) {
-      setParameters(this.model, { ...this.state, weights: ev.weights, biases: ev.biases,
+      setParameters(this.model, { ...store.state.network, weights: ev.weights, biases: ev.biases,
         step: this.model.step, loss_history: this.model.lossHistory });
       this.view.restyle();
     }

@@ -9,12 +9,13 @@ import { renderPanel, tooltipHtml } from "./panel.js";
 import { HeatMap, LossChart } from "./plots.js";
 import { PulseLayer } from "./pulses.js";
 import { createRenderer } from "./render.js";
+import { store } from "./store.js";
 
 const BOUNDARY_RESOLUTION = 48;
 
+/** `prefs()` answers the current view preferences (speed, slow, presenter: the store's setup). */
 export function createView(dom, prefs) {
   let model = null;
-  let state = null;
   let selected = null;
   let hovered = null;
   let boundaryTimer = null;
@@ -32,7 +33,7 @@ export function createView(dom, prefs) {
   function layout() {
     const box = dom.svg.getBoundingClientRect();
     // Presenter mode's larger type needs a wider strip for the target boxes and E.
-    const margin = prefs.presenter ? { top: 70, right: 240 } : { top: 70 };
+    const margin = prefs().presenter ? { top: 70, right: 240 } : { top: 70 };
     return layoutNetwork(model.layers, Math.max(320, box.width), Math.max(240, box.height), { margin });
   }
 
@@ -54,10 +55,12 @@ export function createView(dom, prefs) {
     dom.tooltip.style.transform = `translate(${x}px, ${y}px)`;
   }
 
-  const showsBoundary = () => model.layers[0] === 2 && state?.dataset?.samples >= 4;
+  /** The network's state as the server last answered it (the store owns it). */
+  const network = () => store.state.network;
+  const showsBoundary = () => model.layers[0] === 2 && network()?.dataset?.samples >= 4;
 
   function refreshBoundary() {
-    const info = state?.dataset;
+    const info = network()?.dataset;
     const show = showsBoundary();
     dom.boundaryPanel.hidden = !show;
     // Cancel a draw queued for the previous network even when this one has no boundary:
@@ -126,7 +129,7 @@ export function createView(dom, prefs) {
       return;
     }
     rows.done = true;
-    if (id === model?.id && lastGrid && showsBoundary()) paintBoundary(lastGrid, state.dataset);
+    if (id === model?.id && lastGrid && showsBoundary()) paintBoundary(lastGrid, network().dataset);
   }
 
   /** A new network has not been trained here: no full bar, no "done: 200 epochs · step 200". */
@@ -138,7 +141,7 @@ export function createView(dom, prefs) {
   }
 
   function setStatus() {
-    const loss = model.lossValue ?? state?.loss;
+    const loss = model.lossValue ?? network()?.loss;
     dom.stepCount.textContent = `step ${model.step}` + (loss === null || loss === undefined ? "" : ` \u00b7 E = ${fmt(loss)}`);
   }
 
@@ -146,9 +149,8 @@ export function createView(dom, prefs) {
     get model() { return model; },
     get selected() { return selected; },
 
-    rebuild(nextModel, nextState) {
+    rebuild(nextModel) {
       model = nextModel;
-      state = nextState;
       bigData = null;
       lastGrid = null;
       selected = null;
@@ -156,7 +158,7 @@ export function createView(dom, prefs) {
       renderer.redraw(model, lay);
       renderHeads(dom.heads, model, lay.columns);
       renderDepth(dom.addLayer, dom.removeLayer, model.layers);
-      dom.dataPanel.hidden = !renderTable(dom.table, state.dataset);
+      dom.dataPanel.hidden = !renderTable(dom.table, network().dataset);
       lossChart.set(model.lossHistory.slice());
       clearTraining();
       refreshPanel();
@@ -217,8 +219,7 @@ export function createView(dom, prefs) {
       setStatus();
     },
 
-    parametersChanged(nextState) {
-      if (nextState) state = nextState;
+    parametersChanged() {
       lossChart.set(model.lossHistory.slice());
       refreshBoundary();
       setStatus();
@@ -249,7 +250,7 @@ export function createView(dom, prefs) {
     liveBoundary(grid) {
       if (!model || !showsBoundary() || !grid?.ys) return;
       clearTimeout(boundaryTimer);
-      paintBoundary(grid, state.dataset);
+      paintBoundary(grid, network().dataset);
     },
 
     clearTraining,
@@ -268,7 +269,7 @@ export function createView(dom, prefs) {
 
     animationContext(m) {
       return {
-        renderer, model: m, slow: prefs.slow, pulses: pulseLayer, speed: () => prefs.speed,
+        renderer, model: m, slow: prefs().slow, pulses: pulseLayer, speed: () => prefs().speed,
         narrate: (html) => view.narrate(html),
       };
     },

@@ -18,7 +18,7 @@ MakeNetwork = Callable[..., dict[str, Any]]
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """Default limits, a database in a temporary directory."""
-    return Settings(db_path=tmp_path / "sessions.sqlite3")
+    return Settings(db=tmp_path / "sessions.sqlite3")
 
 
 @pytest.fixture

@@ -20,9 +20,14 @@ def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
 
 
 @pytest.mark.parametrize("args,says", [
-    (["--session-ttl-hours", "-1"], "--session-ttl-hours: '-1' is not a positive number"),
-    (["--port", "70000"], "--port: '70000' is not a port from 1 to 65535"),
-    (["--log-level", "bogus"], "invalid choice: 'bogus'"),
+    (["--session-ttl-hours", "-1"], "--session-ttl-hours: '-1' is not valid: Input should be "
+                                    "greater than 0"),
+    (["--port", "70000"], "--port: '70000' is not valid: Input should be less than or equal "
+                          "to 65535"),
+    (["--log-level", "bogus"], "--log-level: 'bogus' is not valid: Input should be 'critical'"),
+    (["--max-epochs=0"], "--max-epochs: '0' is not valid: Input should be greater than or "
+                         "equal to 1"),
+    (["--no-such-flag"], "unrecognized arguments: --no-such-flag"),
     (["--db", "/tmp"], "--db /tmp: cannot open it as an SQLite file"),
 ])
 def test_bad_flag_is_a_usage_error(args: list[str], says: str) -> None:

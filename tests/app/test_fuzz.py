@@ -17,7 +17,7 @@ pytestmark = pytest.mark.slow
 
 _DB = Path(tempfile.mkdtemp(prefix="backprop-viz-fuzz-")) / "sessions.sqlite3"
 # Small training limits keep a few hundred examples well under a minute.
-APP = create_app(Settings(db_path=_DB, max_epochs=200, max_train_seconds=2.0,
+APP = create_app(Settings(db=_DB, max_epochs=200, max_train_seconds=2.0,
                           allowed_hosts=["localhost", "testserver"]))
 with TestClient(APP, base_url="http://localhost") as _client:
     KNOWN_ID = _client.post("/api/networks", json={"preset": "two-two-one"}).json()["id"]

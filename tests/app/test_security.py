@@ -33,7 +33,7 @@ def test_docs_allow_their_own_inline_script_by_hash(client: TestClient) -> None:
 
 
 def test_frame_ancestors_setting(tmp_path: Path) -> None:
-    settings = Settings(db_path=tmp_path / "s.db",
+    settings = Settings(db=tmp_path / "s.db",
                         frame_ancestors="'self' https://lms.example.edu")
     with TestClient(create_app(settings), base_url="http://localhost") as client:
         policy = client.get("/").headers["content-security-policy"]
@@ -55,7 +55,7 @@ def test_loopback_names_are_served(settings: Settings, host: str) -> None:
 
 
 def test_wildcard_host_serves_any_ip_but_not_other_names(tmp_path: Path) -> None:
-    settings = Settings(db_path=tmp_path / "s.db", host="0.0.0.0")
+    settings = Settings(db=tmp_path / "s.db", host="0.0.0.0")
     with TestClient(create_app(settings), base_url="http://192.0.2.7:8000") as client:
         assert client.get("/api/health").status_code == 200
     with TestClient(create_app(settings), base_url="http://evil.example") as client:
@@ -68,7 +68,7 @@ def test_default_allowed_hosts() -> None:
 
 
 def test_allowed_hosts_setting(tmp_path: Path) -> None:
-    settings = Settings(db_path=tmp_path / "s.db", allowed_hosts=["viz.school.example"])
+    settings = Settings(db=tmp_path / "s.db", allowed_hosts=["viz.school.example"])
     with TestClient(create_app(settings), base_url="http://viz.school.example") as client:
         assert client.get("/api/health").status_code == 200
 
@@ -90,7 +90,7 @@ def test_same_origin_and_originless_writes_pass(client: TestClient) -> None:
 
 def test_cors_origins_opt_in(tmp_path: Path) -> None:
     origin = "https://notebooks.example"
-    settings = Settings(db_path=tmp_path / "s.db", cors_origins=[origin])
+    settings = Settings(db=tmp_path / "s.db", cors_origins=[origin])
     with TestClient(create_app(settings), base_url="http://localhost") as client:
         preflight = client.options("/api/networks", headers={
             "origin": origin, "access-control-request-method": "POST",

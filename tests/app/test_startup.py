@@ -14,5 +14,5 @@ def test_creating_the_app_keeps_freed_memory_for_reuse(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     calls: list[int] = []
     monkeypatch.setattr("app.main.keep_freed_memory", lambda: calls.append(1) or True)
-    create_app(Settings(db_path=tmp_path / "db.sqlite3"))
+    create_app(Settings(db=tmp_path / "db.sqlite3"))
     assert calls == [1]

@@ -6,7 +6,7 @@ from itertools import pairwise
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_network_page import idle, open_page
+from tests.support.page import idle, open_page
 
 # Every output's node, Δ label and target box, and E, in the SVG's own units.
 LOSS_BOXES = """() => {

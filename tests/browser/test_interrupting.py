@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_network_page import open_page
+from tests.support.page import open_page
 
 # Well below a slow-motion pass at speed 0.25 (about 40 s for the 2-2-1 network) and below
 # a play loop (endless): the edit's one request must land within this.

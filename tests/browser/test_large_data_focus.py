@@ -7,7 +7,7 @@ from __future__ import annotations
 import httpx
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_network_page import network_id, open_page
+from tests.support.page import network_id, open_page
 
 
 def first_row(server_url: str, net: str) -> tuple[list[float], list[float]]:

@@ -6,7 +6,7 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_network_page import open_page
+from tests.support.page import open_page
 
 # Circle data, 2-8-8-1 tanh: a run of a few seconds, so several live snapshots arrive.
 SETUP = ("#preset=xor&dataset=circle&layers=2,8,8,1&activations=tanh,tanh,sigmoid"

@@ -7,30 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-MINUS = "\u2212"
-
-
-def open_page(page: Page, hash_: str = "") -> None:
-    page.goto(f"/{hash_}")
-    page.wait_for_selector("body[data-ready=true]")
-
-
-def idle(page: Page) -> None:
-    """Wait until every queued action has run and its pass has finished animating (the
-    numbers are all visible). `busy` covers the moment a click's request is still out."""
-    page.wait_for_function(
-        "() => { const d = document.querySelector('[data-testid=network]').dataset;"
-        " return !d.animating && !d.busy; }")
-
-
-def network_id(page: Page) -> str:
-    return page.get_attribute("[data-testid=network]", "data-network") or ""
-
-
-def wait_new_network(page: Page, old: str) -> None:
-    page.wait_for_function(
-        "old => { const id = document.querySelector('[data-testid=network]').dataset.network;"
-        " return id && id !== old; }", arg=old)
+from tests.support.page import MINUS, idle, network_id, open_page, wait_new_network
 
 
 def test_two_two_one_forward_backward_update_forward(page: Page) -> None:

@@ -9,7 +9,7 @@ import re
 import httpx
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_network_page import idle, network_id, open_page
+from tests.support.page import idle, network_id, open_page
 
 SCI = r"\u2212?\d(\.\d+)?\u00d710\u207b?[\u2070\u00b9\u00b2\u00b3\u2074-\u2079]+"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_network_page import idle, network_id, open_page, wait_new_network
+from tests.support.page import idle, network_id, open_page, wait_new_network
 
 
 def test_a_reload_reopens_the_session_but_a_shared_link_builds_a_fresh_one(page: Page) -> None:

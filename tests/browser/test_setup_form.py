@@ -4,14 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_network_page import network_id, open_page, wait_new_network
-
-
-def set_field(page: Page, test_id: str, value: str) -> None:
-    """Type into a field and commit it (the page reacts to `change`, as after Enter or Tab)."""
-    field = page.locator(f"#{test_id}")
-    field.fill(value)
-    field.dispatch_event("change")
+from tests.support.page import network_id, open_page, set_field, wait_new_network
 
 
 def test_regularization_can_be_turned_off_after_a_rate_was_set(page: Page) -> None:
@@ -49,3 +42,21 @@ def test_a_refused_batch_size_or_epoch_count_leaves_field_and_link_alone(page: P
     set_field(page, "epochs", "50")
     expect(page.get_by_test_id("message")).to_be_hidden()
     assert page.evaluate("location.hash") == "#preset=xor&batchSize=2&epochs=50"
+
+
+def test_a_refused_change_keeps_the_learning_rate_the_server_trains_with(page: Page) -> None:
+    """The PATCH answer replaces the page's state: a later refused change puts the form back
+    to the rate the server has (0.5), not the one the network was created with (0.05)."""
+    open_page(page, "#preset=two-two-one")
+    set_field(page, "learning-rate", "0.5")
+    page.wait_for_function("() => location.hash.includes('learningRate=0.5')")
+    set_field(page, "regularization-rate", "0.3")  # refused: regularization is "none"
+    expect(page.get_by_test_id("message")).to_contain_text("Choose L1 or L2")
+    expect(page.get_by_test_id("learning-rate")).to_have_value("0.5")
+    served = page.evaluate(
+        "id => fetch(`/api/networks/${id}`).then((r) => r.json()).then((s) => s.learning_rate)",
+        network_id(page))
+    assert served == 0.5
+    set_field(page, "learning-rate", "5000")  # refused by the page: over the limit
+    expect(page.get_by_test_id("message")).to_contain_text("learning rate")
+    expect(page.get_by_test_id("learning-rate")).to_have_value("0.5")

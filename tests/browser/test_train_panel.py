@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_network_page import network_id, open_page, wait_new_network
+from tests.support.page import network_id, open_page, wait_new_network
 
 
 def test_a_new_network_starts_with_an_empty_train_panel(page: Page) -> None:

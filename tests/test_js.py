@@ -1,0 +1,56 @@
+"""The page's pure ES modules (format, layout, lossmath, store, limits) under Node's own test
+runner: `node --test tests/js/`, run from pytest so the one test command runs them too.
+
+The lossmath cases check the chain rule the page writes against traces of the real engine,
+made here through the API (every loss, mean and sum) and handed to Node in a JSON file."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.main import create_app
+from app.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+NODE = shutil.which("node") or "/usr/bin/node"
+
+
+def engine_traces(tmp_path: Path) -> dict[str, dict[str, object]]:
+    """A backward pass of the XOR net for every loss and reduction, with its state."""
+    cases: dict[str, dict[str, object]] = {}
+    with TestClient(create_app(Settings(db=tmp_path / "sessions.sqlite3"))) as client:
+        for loss in ("half_sse", "mse", "bce", "cross_entropy"):
+            for reduction in ("mean", "sum"):
+                body: dict[str, object] = {"preset": "xor", "activations": ["tanh", "sigmoid"],
+                                           "loss": loss, "reduction": reduction}
+                if loss == "mse":
+                    body |= {"regularization": "l2", "regularization_rate": 0.1}
+                created = client.post("/api/networks", json=body)
+                assert created.status_code == 201, created.text
+                state = created.json()
+                trace = client.post(f"/api/networks/{state['id']}/step",
+                                    json={"phase": "backward"})
+                assert trace.status_code == 200, trace.text
+                cases[f"{loss}, {reduction}"] = {"state": state, "trace": trace.json()}
+    return cases
+
+
+def test_the_pure_page_modules_pass_their_node_tests(tmp_path: Path) -> None:
+    if not Path(NODE).exists():
+        pytest.fail("Node.js not found: apt-get install -y nodejs")
+    traces = tmp_path / "traces.json"
+    traces.write_text(json.dumps(engine_traces(tmp_path)))
+    run = subprocess.run([NODE, "--test", "tests/js/"], cwd=ROOT, capture_output=True, text=True,
+                         env={**os.environ, "BACKPROP_VIZ_JS_TRACES": str(traces)}, timeout=120)
+    assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
+    assert "# fail 0" in run.stdout
+    engine_cases = [line for line in run.stdout.splitlines()
+                    if line.startswith("ok ") and "match the trace" in line]
+    assert len(engine_cases) == 8, run.stdout[-2000:]  # every loss × reduction ran
