@@ -63,9 +63,10 @@ def allow_own_inline(response: Response, frame_ancestors: str,
     Its inline script is allowed by hash; with `dynamic_styles` (ReDoc writes <style>
     elements at run time, whose text no hash can know) inline styles are allowed.
     """
-    scripts = " ".join(["'self'", *inline_hashes(response.body, "script")])
+    html = bytes(response.body)
+    scripts = " ".join(["'self'", *inline_hashes(html, "script")])
     styles = "'self' 'unsafe-inline'" if dynamic_styles else " ".join(
-        ["'self'", *inline_hashes(response.body, "style")])
+        ["'self'", *inline_hashes(html, "style")])
     response.headers["content-security-policy"] = policy(frame_ancestors, scripts, styles)
     return response
 

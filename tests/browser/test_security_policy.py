@@ -10,6 +10,7 @@ document.addEventListener('securitypolicyviolation',
   (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));"""
 
 
+@pytest.mark.csp
 @pytest.mark.parametrize("path,ready", [
     ("/", "#network g"),
     ("/circuits", "#circuit-form"),
