@@ -15,6 +15,7 @@ from app.deps import known_query
 from app.paths import STATIC_DIR
 from app.routes import (
     circuits,
+    code,
     datasets,
     docs,
     health,
@@ -32,7 +33,7 @@ from app.security import (
     default_allowed_hosts,
 )
 from app.settings import Settings
-from app.store import Store
+from app.store import Store, open_store
 from engine.allocator import keep_freed_memory
 
 DESCRIPTION = """
@@ -51,13 +52,13 @@ limit exceeded (with a `message` saying what to change). Limits and settings: se
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """While serving, the store folds its write-ahead log in the background."""
+    """While serving, the store renews its leases (and folds SQLite's log) in the background."""
     store: Store = app.state.store
-    store.db.start_checkpointer()
+    store.start()
     try:
         yield
     finally:
-        store.db.stop_checkpointer()
+        store.close()
 
 
 def install_browser_guards(app: FastAPI, settings: Settings) -> None:
@@ -83,15 +84,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="backprop-viz", version=__version__, description=DESCRIPTION,
                   lifespan=lifespan, docs_url=None, redoc_url=None)  # see routes/docs.py
     app.state.settings = settings
-    app.state.store = Store(
-        settings.db_path, ttl_seconds=settings.session_ttl_hours * 3600,
+    app.state.store = open_store(
+        settings.db, ttl_seconds=settings.session_ttl_hours * 3600,
         lock_timeout=settings.lock_timeout_seconds)
     errors.install(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, overrides={
         ("POST", "/api/networks/import"): settings.max_import_bytes})
     install_browser_guards(app, settings)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (health, limits, presets, networks, training, datasets, circuits):
+    for module in (health, limits, presets, networks, training, code, datasets, circuits):
         app.include_router(module.router, dependencies=[Depends(known_query)])
     docs.install(app)
     openapi.install(app)

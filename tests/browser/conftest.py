@@ -19,8 +19,6 @@ from tests.support.live import CHROMIUM, CHROMIUM_ARGS, ROOT, running_app
 
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 
-pytestmark = pytest.mark.browser
-
 # A full step animates forward and backward (about 4 s for the 2-2-1 network) before the
 # update's numbers exist; on a loaded CI machine the animation frames slip past Playwright's
 # 5 s default. Assertions still fail on wrong values, only later.
