@@ -55,10 +55,13 @@ def new_page(browser, server_url: str, request: pytest.FixtureRequest) -> Iterat
     leaves a screenshot in test-artifacts/ (the test's name, then the page's `name`)."""
     app_netloc = urlsplit(server_url).netloc
     opened: list[tuple[object, object, str, list[str]]] = []
+    csp = request.node.get_closest_marker("csp") is not None
 
     def make(name: str = "", viewport: dict[str, int] | None = None) -> object:
+        # Playwright evaluates string predicates with eval, which the app's CSP forbids; tests
+        # marked `csp` (tests/browser/test_security_policy.py) run under the real policy.
         context = browser.new_context(viewport=viewport or {"width": 1280, "height": 720},
-                                      base_url=server_url)
+                                      base_url=server_url, bypass_csp=not csp)
         page = context.new_page()
         problems: list[str] = []
 
