@@ -14,11 +14,8 @@ from app import broadcast
 from app.build import check_sample
 from app.deps import EventsDep, NetworkId, SettingsDep, StoreDep
 from app.errors import LimitError
-<<<<<<< HEAD
 from app.events import EventBus
-=======
 from app.openapi import sse_schema
->>>>>>> main
 from app.predict import parse_rows, predict_grid, predict_rows
 from app.schemas.common import MAX_ABS_VALUE, MAX_GRID_RESOLUTION, errors
 from app.schemas.networks import NetworkState

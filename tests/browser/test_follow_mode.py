@@ -19,7 +19,8 @@ def _share(teacher: Page) -> str:
     expect(code).to_have_text(re.compile(r"^[A-Z2-9]{6}$"))
     qr = teacher.locator("[data-testid=share-dialog] img")
     expect(qr).to_have_attribute("src", re.compile(r"/api/rooms/[A-Z2-9]{6}/qr\.svg$"))
-    teacher.wait_for_function("img => img.complete && img.naturalWidth > 200", arg=qr.element_handle())
+    teacher.wait_for_function("img => img.complete && img.naturalWidth > 200",
+                              arg=qr.element_handle())
     return code.inner_text()
 
 
