@@ -25,7 +25,7 @@ from app.routes import (
     training,
 )
 from app.settings import Settings
-from app.store import Store
+from app.store import Store, open_store
 from engine.allocator import keep_freed_memory
 
 DESCRIPTION = """
@@ -44,13 +44,13 @@ limit exceeded (with a `message` saying what to change). Limits and settings: se
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """While serving, the store folds its write-ahead log in the background."""
+    """While serving, the store renews its leases (and folds SQLite's log) in the background."""
     store: Store = app.state.store
-    store.db.start_checkpointer()
+    store.start()
     try:
         yield
     finally:
-        store.db.stop_checkpointer()
+        store.close()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -60,8 +60,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="backprop-viz", version=__version__, description=DESCRIPTION,
                   lifespan=lifespan, docs_url=None, redoc_url=None)  # see routes/docs.py
     app.state.settings = settings
-    app.state.store = Store(
-        settings.db_path, ttl_seconds=settings.session_ttl_hours * 3600,
+    app.state.store = open_store(
+        settings.db, ttl_seconds=settings.session_ttl_hours * 3600,
         lock_timeout=settings.lock_timeout_seconds)
     errors.install(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, overrides={

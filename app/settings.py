@@ -46,7 +46,8 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="interface to listen on")
     port: int = Field(8000, ge=1, le=65535, description="TCP port, 1-65535")
     db: str = Field(default_db(), min_length=1,
-                    description="SQLite file where sessions live")
+                    description="where sessions live: an SQLite file, or a "
+                    "postgresql://user@host/db URL shared by several processes or machines")
     session_ttl_hours: float = Field(
         24 * 7, gt=0, allow_inf_nan=False, description="idle sessions older are removed")
 

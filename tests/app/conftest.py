@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from app.main import create_app
 from app.settings import Settings
+from tests.support.postgres import Cluster, running_cluster
 
 MakeNetwork = Callable[..., dict[str, Any]]
 
@@ -39,3 +40,10 @@ def make_network(client: TestClient) -> MakeNetwork:
         return state
 
     return make
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    """One throwaway PostgreSQL server for the whole run (tests take fresh databases)."""
+    with running_cluster() as cluster:
+        yield cluster

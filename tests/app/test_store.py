@@ -1,11 +1,11 @@
-"""Durability and concurrency of sessions (app/store.py) through the API."""
+"""Durability and concurrency of sessions (app/store/) through the API; the store itself,
+on both engines, is tests/app/test_store_engines.py."""
 
 from __future__ import annotations
 
 import threading
 import time
 
-import pytest
 from fastapi.testclient import TestClient
 
 from app.main import create_app
@@ -131,19 +131,3 @@ def test_train_stops_at_the_time_limit_and_keeps_progress(
     assert "max_train_seconds" in result["reason"]
     assert 0 < result["step"] < 100_000
     assert client.get(f"/api/networks/{ident}").json()["step"] == result["step"]
-
-
-def test_two_stores_on_one_file_never_overwrite_each_other(settings: Settings) -> None:
-    from app.store import Busy, Store
-    from engine.presets import build_preset
-
-    first, second = (Store(settings.db_path, ttl_seconds=3600) for _ in range(2))
-    ident = first.create(*build_preset("two-two-one"), preset="two-two-one").id
-    with second.edit(ident):  # version 2
-        pass
-    with pytest.raises(Busy), first.edit(ident):  # first's copy is stale: refused
-        pass
-    with first.edit(ident) as session:  # reloaded, then applied: version 3
-        session.network.set_learning_rate(0.5)
-    with second.view(ident) as session:
-        assert (session.version, session.network.spec.learning_rate) == (3, 0.5)
