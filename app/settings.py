@@ -69,6 +69,17 @@ class Settings(BaseSettings):
         30.0, gt=0, description="a call waiting this long for a busy network gets 409")
     log_level: LogLevel = Field("info", description="server log detail")
 
+    frame_ancestors: str = Field(
+        "'self'", min_length=1, pattern=r"^[^;,\n]+$",
+        description="CSP frame-ancestors: who may embed the pages (e.g. 'self' "
+                    "https://lms.example.edu)")
+    allowed_hosts: list[str] | None = Field(
+        None, description="Host names the server answers to (default: --host and localhost)")
+    cors_origins: list[str] = Field(
+        default_factory=list,
+        description="origins (https://notebooks.example) whose pages may call the API")
+
+
     @field_validator("db", mode="before")
     @classmethod
     def _path_as_text(cls, value: object) -> object:

@@ -6,10 +6,10 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from app.schemas.common import MAX_NEURONS, MAX_SAMPLES, Public, Rows, Strict, Value
+from app.schemas.common import MAX_NEURONS, MAX_SAMPLES, Int, Public, Rows, Strict, Value
 
 Column = Annotated[str, Field(min_length=1, max_length=64)]
-ColumnRef = Column | Annotated[int, Field(ge=0, lt=2 * MAX_NEURONS)]
+ColumnRef = Column | Annotated[Int, Field(ge=0, lt=2 * MAX_NEURONS)]
 WideRows = Annotated[
     list[Annotated[list[Value], Field(min_length=1, max_length=2 * MAX_NEURONS)]],
     Field(min_length=1, max_length=MAX_SAMPLES),
