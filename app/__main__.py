@@ -18,8 +18,8 @@ import uvicorn
 from pydantic import ValidationError
 from pydantic_settings import CliSettingsSource
 
-from app.db import Database
 from app.settings import Settings
+from app.store import Unavailable, open_store
 
 DESCRIPTION = ("Serve the backpropagation visualizer and its API. Every flag may also be set "
                "by its BACKPROP_VIZ_* environment variable (--max-epochs: "
@@ -48,7 +48,10 @@ def _usage_error(parser: argparse.ArgumentParser, message: str) -> NoReturn:
 def _check_db(parser: argparse.ArgumentParser, settings: Settings) -> None:
     """Open the database once now, so a bad --db is a usage error, not a traceback."""
     try:
-        Database(settings.db_path).close()
+        open_store(settings.db, settings.session_ttl_hours * 3600).close()
+    except Unavailable as exc:
+        _usage_error(parser, f"--db: {exc}; start PostgreSQL or give another URL or an "
+                             "SQLite file path")
     except (OSError, sqlite3.Error) as exc:
         _usage_error(parser, f"--db {settings.db}: cannot open it as an SQLite file ({exc}); "
                              "give a file path in a writable directory")

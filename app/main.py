@@ -6,14 +6,16 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
-from app import __version__, errors
+from app import __version__, errors, openapi
 from app.bodylimit import BodySizeLimit
 from app.deps import known_query
 from app.paths import STATIC_DIR
 from app.routes import (
     circuits,
+    code,
     datasets,
     docs,
     health,
@@ -23,8 +25,15 @@ from app.routes import (
     presets,
     training,
 )
+from app.security import (
+    WILDCARD_HOSTS,
+    CrossOriginWrites,
+    HostCheck,
+    SecurityHeaders,
+    default_allowed_hosts,
+)
 from app.settings import Settings
-from app.store import Store
+from app.store import Store, open_store
 from engine.allocator import keep_freed_memory
 
 DESCRIPTION = """
@@ -43,13 +52,29 @@ limit exceeded (with a `message` saying what to change). Limits and settings: se
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """While serving, the store folds its write-ahead log in the background."""
+    """While serving, the store renews its leases (and folds SQLite's log) in the background."""
     store: Store = app.state.store
-    store.db.start_checkpointer()
+    store.start()
     try:
         yield
     finally:
-        store.db.stop_checkpointer()
+        store.close()
+
+
+def install_browser_guards(app: FastAPI, settings: Settings) -> None:
+    """Security headers, trusted Host names, CORS (opt-in) and the cross-origin write guard.
+
+    Middleware added last runs first: the Host check, then CORS (it answers preflights),
+    then the write guard, then the headers on whatever answers.
+    """
+    app.add_middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors)
+    app.add_middleware(CrossOriginWrites, cors_origins=settings.cors_origins)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
+                           allow_methods=["*"], allow_headers=["*"], max_age=600)
+    hosts = settings.allowed_hosts or default_allowed_hosts(settings.host)
+    app.add_middleware(HostCheck, allowed_hosts=hosts,
+                       any_ip=settings.allowed_hosts is None and settings.host in WILDCARD_HOSTS)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -59,15 +84,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="backprop-viz", version=__version__, description=DESCRIPTION,
                   lifespan=lifespan, docs_url=None, redoc_url=None)  # see routes/docs.py
     app.state.settings = settings
-    app.state.store = Store(
-        settings.db_path, ttl_seconds=settings.session_ttl_hours * 3600,
+    app.state.store = open_store(
+        settings.db, ttl_seconds=settings.session_ttl_hours * 3600,
         lock_timeout=settings.lock_timeout_seconds)
     errors.install(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, overrides={
         ("POST", "/api/networks/import"): settings.max_import_bytes})
+    install_browser_guards(app, settings)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (health, limits, presets, networks, training, datasets, circuits):
+    for module in (health, limits, presets, networks, training, code, datasets, circuits):
         app.include_router(module.router, dependencies=[Depends(known_query)])
     docs.install(app)
+    openapi.install(app)
     app.include_router(pages.router)  # the page reads its own query (?network=…) in JS
     return app

@@ -46,7 +46,8 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="interface to listen on")
     port: int = Field(8000, ge=1, le=65535, description="TCP port, 1-65535")
     db: str = Field(default_db(), min_length=1,
-                    description="SQLite file where sessions live")
+                    description="where sessions live: an SQLite file, or a "
+                    "postgresql://user@host/db URL shared by several processes or machines")
     session_ttl_hours: float = Field(
         24 * 7, gt=0, allow_inf_nan=False, description="idle sessions older are removed")
 
@@ -67,6 +68,17 @@ class Settings(BaseSettings):
     lock_timeout_seconds: float = Field(
         30.0, gt=0, description="a call waiting this long for a busy network gets 409")
     log_level: LogLevel = Field("info", description="server log detail")
+
+    frame_ancestors: str = Field(
+        "'self'", min_length=1, pattern=r"^[^;,\n]+$",
+        description="CSP frame-ancestors: who may embed the pages (e.g. 'self' "
+                    "https://lms.example.edu)")
+    allowed_hosts: list[str] | None = Field(
+        None, description="Host names the server answers to (default: --host and localhost)")
+    cors_origins: list[str] = Field(
+        default_factory=list,
+        description="origins (https://notebooks.example) whose pages may call the API")
+
 
     @field_validator("db", mode="before")
     @classmethod

@@ -180,6 +180,34 @@ def load(data: Mapping[str, Any]) -> Saved:
     return saved
 
 
+def load_trusted(data: Mapping[str, Any]) -> Saved:
+    """A document this program wrote itself (`dump`, stored by the app): no field checks.
+
+    Only imports come from users and go through `load`; rows read back from the app's own
+    store are rebuilt as they are, which for a long loss history is most of the cost.
+    """
+    spec = NetworkSpec.from_dict(data["spec"])
+
+    def arrays(items: Sequence[Any]) -> list[Any]:
+        return [None if a is None else np.asarray(a, dtype=np.float64) for a in items]
+
+    weights, biases = arrays(data["weights"]), arrays(data["biases"])
+    names = OPTIMIZER_RULES[spec.optimizer].state_names
+    saved_state = data.get("optimizer_state") or {}
+    per_name = [(arrays(saved_state[n]["weights"]), arrays(saved_state[n]["biases"]))
+                for n in names] if all(n in saved_state for n in names) else None
+    pending = data.get("pending")
+    return Saved(
+        spec, weights, biases, arrays(data["initial_weights"]), arrays(data["initial_biases"]),
+        data.get("initial_seed"),
+        None if per_name is None else [tuple(w[k] for w, _ in per_name)
+                                       for k in range(spec.depth)],
+        None if per_name is None else [() if b is None else tuple(p[1][k] for p in per_name)
+                                       for k, b in enumerate(biases)],
+        int(data.get("step", 0)), list(data.get("loss_history", [])),
+        None if pending is None else Pending.from_marker(pending))
+
+
 def _lists(arrays: Sequence[np.ndarray | None]) -> list[Any]:
     return [None if a is None else a.tolist() for a in arrays]
 

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from app.main import create_app
 from app.settings import Settings
+from tests.support.postgres import Cluster, running_cluster
 
 MakeNetwork = Callable[..., dict[str, Any]]
 
@@ -24,7 +25,7 @@ def settings(tmp_path: Path) -> Settings:
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
     """A TestClient over a fresh app (raises server errors instead of hiding them)."""
-    with TestClient(create_app(settings)) as test_client:
+    with TestClient(create_app(settings), base_url="http://localhost") as test_client:
         yield test_client
 
 
@@ -39,3 +40,10 @@ def make_network(client: TestClient) -> MakeNetwork:
         return state
 
     return make
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    """One throwaway PostgreSQL server for the whole run (tests take fresh databases)."""
+    with running_cluster() as cluster:
+        yield cluster

@@ -1,11 +1,11 @@
-"""Durability and concurrency of sessions (app/store.py) through the API."""
+"""Durability and concurrency of sessions (app/store/) through the API; the store itself,
+on both engines, is tests/app/test_store_engines.py."""
 
 from __future__ import annotations
 
 import threading
 import time
 
-import pytest
 from fastapi.testclient import TestClient
 
 from app.main import create_app
@@ -34,11 +34,11 @@ def test_two_threads_stepping_one_network_lose_no_update(
 
 
 def test_sessions_survive_a_new_app_on_the_same_file(settings: Settings) -> None:
-    with TestClient(create_app(settings)) as first:
+    with TestClient(create_app(settings), base_url="http://localhost") as first:
         ident = first.post("/api/networks", json={"preset": "two-two-one"}).json()["id"]
         first.post(f"/api/networks/{ident}/step", json={"phase": "all"})
         before = first.get(f"/api/networks/{ident}").json()
-    with TestClient(create_app(settings)) as second:
+    with TestClient(create_app(settings), base_url="http://localhost") as second:
         after = second.get(f"/api/networks/{ident}").json()
     assert after["weights"] == before["weights"]
     assert after["step"] == 1
@@ -66,18 +66,18 @@ def test_ids_are_long_and_distinct(make_network: MakeNetwork) -> None:
 def test_long_loss_history_survives_reload_and_reset(settings: Settings) -> None:
     spec = {"layers": [1, 1], "activations": ["linear"], "inputs": [[1], [2]],
             "targets": [[2], [4]], "learning_rate": 0.01}
-    with TestClient(create_app(settings)) as first:
+    with TestClient(create_app(settings), base_url="http://localhost") as first:
         ident = first.post("/api/networks", json=spec).json()["id"]
         first.post(f"/api/networks/{ident}/train", json={"epochs": 1300})
         for _ in range(3):
             first.post(f"/api/networks/{ident}/step", json={})
         exported = first.get(f"/api/networks/{ident}/export").json()
-    with TestClient(create_app(settings)) as second:
+    with TestClient(create_app(settings), base_url="http://localhost") as second:
         assert second.get(f"/api/networks/{ident}/export").json() == exported
         assert len(exported["network"]["loss_history"]) == 1303
         second.post(f"/api/networks/{ident}/reset")
         second.post(f"/api/networks/{ident}/step", json={})
-    with TestClient(create_app(settings)) as third:
+    with TestClient(create_app(settings), base_url="http://localhost") as third:
         history = third.get(f"/api/networks/{ident}/export").json()["network"]["loss_history"]
     assert len(history) == 1
 
@@ -131,19 +131,3 @@ def test_train_stops_at_the_time_limit_and_keeps_progress(
     assert "max_train_seconds" in result["reason"]
     assert 0 < result["step"] < 100_000
     assert client.get(f"/api/networks/{ident}").json()["step"] == result["step"]
-
-
-def test_two_stores_on_one_file_never_overwrite_each_other(settings: Settings) -> None:
-    from app.store import Busy, Store
-    from engine.presets import build_preset
-
-    first, second = (Store(settings.db_path, ttl_seconds=3600) for _ in range(2))
-    ident = first.create(*build_preset("two-two-one"), preset="two-two-one").id
-    with second.edit(ident):  # version 2
-        pass
-    with pytest.raises(Busy), first.edit(ident):  # first's copy is stale: refused
-        pass
-    with first.edit(ident) as session:  # reloaded, then applied: version 3
-        session.network.set_learning_rate(0.5)
-    with second.view(ident) as session:
-        assert (session.version, session.network.spec.learning_rate) == (3, 0.5)

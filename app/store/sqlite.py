@@ -1,7 +1,8 @@
-"""The SQLite file under the session store: connections, transactions, WAL, loss histories.
+"""The embedded engine: one SQLite file (stdlib sqlite3, WAL), the default `--db`.
 
-- One connection per thread (stdlib sqlite3), WAL journal, `synchronous=NORMAL`: a commit
-  survives a crash of the process (kill -9); the file is never left corrupt.
+- One connection per thread, WAL journal, `synchronous=NORMAL`: a commit survives a crash
+  of the process (kill -9); the file is never left corrupt. Several processes on one box
+  may share the file (`backprop-viz --workers N`): transactions are `BEGIN IMMEDIATE`.
 - Writers of this process queue on one Python lock (a commit takes ~0.1 ms), so SQLite's
   busy handler, which sleeps for milliseconds, only ever sees other processes.
 - While serving, a background thread folds the WAL into the database (`checkpointer`)
@@ -15,15 +16,13 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from array import array
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-import orjson
+from app.store.base import Sql, Store
 
-CHUNK = 512  # losses per history row
 CHECKPOINT_EVERY_SECONDS = 1.0
 
 SCHEMA = """
@@ -38,29 +37,11 @@ CREATE TABLE IF NOT EXISTS datasets (
 CREATE TABLE IF NOT EXISTS history (
     id TEXT NOT NULL, chunk INTEGER NOT NULL, losses BLOB NOT NULL, PRIMARY KEY (id, chunk)
 );
+CREATE TABLE IF NOT EXISTS leases (id TEXT PRIMARY KEY, owner TEXT NOT NULL, expires REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS sweeps (name TEXT PRIMARY KEY, due REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS sessions_used ON sessions (used);
 CREATE INDEX IF NOT EXISTS datasets_used ON datasets (used);
 """
-
-
-def dumps(doc: Any) -> str:
-    """JSON text of an engine document (floats written shortest-exact, as json does)."""
-    return orjson.dumps(doc, option=orjson.OPT_SERIALIZE_NUMPY).decode()
-
-
-def loads(text: str | bytes) -> Any:
-    """Inverse of `dumps`."""
-    return orjson.loads(text)
-
-
-def tail_of(history: list[float]) -> bytes:
-    """The losses after the last full chunk, as raw float64."""
-    return array("d", history[len(history) // CHUNK * CHUNK:]).tobytes()
-
-
-def full_chunks(history: list[float]) -> int:
-    """How many full chunks the history fills."""
-    return len(history) // CHUNK
 
 
 class Database:
@@ -89,13 +70,10 @@ class Database:
         return conn
 
     @contextmanager
-    def transaction(self, plain: bool = False) -> Iterator[sqlite3.Connection]:
-        """Statements inside commit together or not at all (`plain`: a single statement)."""
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Statements inside commit together or not at all."""
         db = self.conn()
         with self.write_lock:
-            if plain:
-                yield db
-                return
             db.execute("BEGIN IMMEDIATE")
             try:
                 yield db
@@ -103,23 +81,6 @@ class Database:
                 db.execute("ROLLBACK")
                 raise
             db.execute("COMMIT")
-
-    @staticmethod
-    def write_chunks(db: sqlite3.Connection, ident: str, history: list[float], first: int
-                     ) -> None:
-        """Store the full chunks from `first` on (the partial last one is the row's tail)."""
-        db.executemany("INSERT OR REPLACE INTO history VALUES (?, ?, ?)", [
-            (ident, k, array("d", history[k * CHUNK:(k + 1) * CHUNK]).tobytes())
-            for k in range(first, full_chunks(history))])
-
-    def read_history(self, ident: str, tail: bytes) -> list[float]:
-        """A session's whole loss history: its chunks, then its tail."""
-        losses = array("d")
-        for (blob,) in self.conn().execute(
-                "SELECT losses FROM history WHERE id = ? ORDER BY chunk", (ident,)):
-            losses.frombytes(blob)
-        losses.frombytes(tail)
-        return losses.tolist()
 
     def start_checkpointer(self, every: float = CHECKPOINT_EVERY_SECONDS) -> None:
         """Fold the WAL into the database every `every` s from a background thread.
@@ -156,3 +117,39 @@ class Database:
         if conn is not None:
             conn.close()
             self._local.conn = None
+
+
+class SQLiteStore(Store):
+    """Sessions in one SQLite file: the embedded default."""
+
+    def __init__(self, path: Path, ttl_seconds: float, lock_timeout: float = 30.0,
+                 cache_size: int = 256) -> None:
+        super().__init__(ttl_seconds, lock_timeout, cache_size)
+        self.db = Database(path)
+        with self._tx() as db:
+            self._init_rows(db)
+        self.maybe_sweep()
+
+    @contextmanager
+    def _tx(self) -> Iterator[Sql]:
+        with self.db.transaction() as db:
+            yield db  # type: ignore[misc]
+
+    @contextmanager
+    def _read(self) -> Iterator[Sql]:
+        yield self.db.conn()  # type: ignore[misc]
+
+    def size_bytes(self) -> int:
+        """Pages in use times page size (the WAL not counted)."""
+        conn = self.db.conn()
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        return int(pages * conn.execute("PRAGMA page_size").fetchone()[0])
+
+    def start(self) -> None:
+        super().start()
+        self.db.start_checkpointer()
+
+    def close(self) -> None:
+        super().close()
+        self.db.stop_checkpointer()
+        self.db.close()

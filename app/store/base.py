@@ -1,0 +1,534 @@
+"""The session store's interface and everything its two engines share.
+
+Policy (also in README, "## API" and "Serving a school"):
+- Every network is one row of `sessions` (network JSON, dataset JSON, version, timestamps);
+  every API call that changes a network commits once, so a crash (even kill -9) loses at
+  most the call in flight (a training run: its last ~2 s, see app/training.py).
+- A call that changes a network first takes the network's **lease**, a row of `leases`
+  (owner token, expiry). The lease excludes every other call on that network in every
+  process and machine on the store; a process renews the leases it holds every few seconds,
+  so the lease of a killed process runs out after LEASE_SECONDS and the network is free again.
+  Waiting for a lease polls (asynchronously in the app: no thread waits), up to
+  `lock_timeout` seconds, then Busy (409).
+- Each row carries a version, bumped by every write. A process caches recent sessions and
+  serves one from the cache only while its version is still the row's (one small read),
+  so no process ever answers from, or builds on, a stale copy.
+- Reads never wait: while a network is busy they answer from its last committed row.
+- Sessions and uploaded datasets unused for `ttl_seconds` are deleted; the sweep runs at
+  most every 10 minutes per store (the `sweeps` row says when the next is due, so N
+  processes on one store sweep once, not N times), and a read of an id idle longer than the
+  TTL is a NotFound (404) whether or not it was swept yet.
+- Rows are the store's own writing, so they are loaded without the import validators
+  (`Network.from_dict(…, trusted=True)`); only imports are validated.
+
+An engine (sqlite.py, postgres.py) provides transactions and reads (`_tx`, `_read`), and
+its own size figure; the SQL here is written once, with `?` placeholders.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import threading
+import time
+from abc import ABC, abstractmethod
+from array import array
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import AbstractContextManager, asynccontextmanager, contextmanager
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Any, Protocol
+
+import orjson
+
+from engine.data.datasets import Dataset
+from engine.nn.network import Network
+
+CHUNK = 512  # losses per history row
+SWEEP_EVERY_SECONDS = 600.0
+TOUCH_EVERY_SECONDS = 60.0
+LEASE_SECONDS = 10.0  # a lease not renewed for this long is free (its holder died)
+RENEW_EVERY_SECONDS = 2.0
+POLL_FIRST_SECONDS, POLL_MAX_SECONDS = 0.002, 0.025  # lease waits: backoff between tries
+
+
+class NotFound(LookupError):
+    """No such session or dataset (never created, deleted, or expired)."""
+
+    def __init__(self, kind: str, ident: str) -> None:
+        super().__init__(f"no {kind} with id {ident!r} (it may have expired)")
+        self.kind = kind
+
+
+class Busy(RuntimeError):
+    """The network is held by another call (usually a training run) for too long."""
+
+
+class WouldBlock(Busy):
+    """`locked(..., wait=False)` found the network's lease taken."""
+
+
+class Unavailable(RuntimeError):
+    """The store's database cannot be reached right now (answered 503; retried later)."""
+
+
+def new_id() -> str:
+    """An unguessable id: 144 random bits, URL-safe."""
+    return secrets.token_urlsafe(18)
+
+
+def dumps(doc: Any) -> str:
+    """JSON text of an engine document (floats written shortest-exact, as json does)."""
+    return orjson.dumps(doc, option=orjson.OPT_SERIALIZE_NUMPY).decode()
+
+
+def loads(text: str | bytes) -> Any:
+    """Inverse of `dumps`."""
+    return orjson.loads(text)
+
+
+def tail_of(history: list[float]) -> bytes:
+    """The losses after the last full chunk, as raw float64."""
+    return array("d", history[len(history) // CHUNK * CHUNK:]).tobytes()
+
+
+def full_chunks(history: list[float]) -> int:
+    """How many full chunks the history fills."""
+    return len(history) // CHUNK
+
+
+class Cursor(Protocol):
+    rowcount: int
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+
+class Sql(Protocol):
+    """What an engine hands the shared code: statements with `?` placeholders."""
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor: ...
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> Any: ...
+
+
+@dataclass
+class Session:
+    """A network, its data and bookkeeping; `dataset_changed` marks the dataset for saving."""
+
+    id: str
+    network: Network
+    dataset: Dataset
+    preset: str | None
+    created_at: float
+    updated_at: float
+    version: int = 1
+    dataset_changed: bool = field(default=False, repr=False)
+    history_saved: int = field(default=0, repr=False)  # losses already in the database
+    used_at: float = field(default=0.0, repr=False)  # last read or write (for expiry)
+
+
+@dataclass(frozen=True)
+class Lease:
+    """This call's hold on one network (see the module docstring)."""
+
+    ident: str
+    owner: str
+
+
+class Store(ABC):
+    """All sessions and uploaded datasets of one database; see the module docstring."""
+
+    inline_ok = True  # small steps may run on the event loop (no network round trip)
+    lease_seconds = LEASE_SECONDS
+
+    def __init__(self, ttl_seconds: float, lock_timeout: float = 30.0,
+                 cache_size: int = 256) -> None:
+        self.ttl_seconds = ttl_seconds
+        self.lock_timeout = lock_timeout
+        self._cache: OrderedDict[str, Session] = OrderedDict()
+        self._cache_size = cache_size
+        self._guards: dict[str, threading.Lock] = {}  # in-memory copies being changed
+        self._held: dict[str, Lease] = {}  # leases this process holds, by owner
+        self._mutex = threading.Lock()
+        self._next_sweep = 0.0
+        self._renewer: threading.Thread | None = None
+        self._stop = threading.Event()
+
+    # -- what an engine provides -----------------------------------------------------------
+    @abstractmethod
+    def _tx(self) -> AbstractContextManager[Sql]:
+        """A transaction: its statements commit together or not at all."""
+
+    @abstractmethod
+    def _read(self) -> AbstractContextManager[Sql]:
+        """Reads outside a transaction (each statement sees the latest commit)."""
+
+    @abstractmethod
+    def size_bytes(self) -> int:
+        """The database's size on disk, in bytes (for quotas)."""
+
+    def start(self) -> None:
+        """Background work while serving (lease renewal; engines may add more)."""
+        self._start_renewer()
+
+    def close(self) -> None:
+        """Stop background work and release what this process holds."""
+        self._stop.set()
+        if self._renewer is not None:
+            self._renewer.join(timeout=10)
+            self._renewer = None
+        self._stop.clear()
+
+    # -- the schema both engines share -----------------------------------------------------
+    def _init_rows(self, db: Sql) -> None:
+        db.execute("INSERT INTO sweeps VALUES ('expiry', 0) ON CONFLICT (name) DO NOTHING")
+
+    # -- leases: one writer per network across processes --------------------------------------
+    def try_lock(self, ident: str) -> Lease | None:
+        """Take the network's lease if it is free (or its holder's lease ran out)."""
+        lease, now = Lease(ident, secrets.token_hex(8)), time.time()
+        with self._tx() as db:
+            taken = db.execute(
+                "INSERT INTO leases VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                "owner = excluded.owner, expires = excluded.expires WHERE leases.expires < ?",
+                (ident, lease.owner, now + self.lease_seconds, now)).rowcount
+        if taken != 1:
+            return None
+        with self._mutex:
+            self._held[lease.owner] = lease
+        return lease
+
+    def _locally_held(self, ident: str) -> bool:
+        with self._mutex:
+            return any(lease.ident == ident for lease in self._held.values())
+
+    def _attempt(self, ident: str) -> Lease | None:
+        """One try; a network this process holds is not asked of the database at all."""
+        return None if self._locally_held(ident) else self.try_lock(ident)
+
+    def _busy(self, ident: str) -> Busy:
+        return Busy(f"network {ident!r} is busy (a training run?); try again later")
+
+    def lock(self, ident: str, wait: bool = True) -> Lease:
+        """The network's lease, waiting (this thread sleeps) up to `lock_timeout`."""
+        deadline, pause = time.monotonic() + self.lock_timeout, POLL_FIRST_SECONDS
+        while (lease := self._attempt(ident)) is None:
+            if not wait:
+                raise WouldBlock(ident)
+            if time.monotonic() > deadline:
+                raise self._busy(ident)
+            time.sleep(pause)
+            pause = min(pause * 2, POLL_MAX_SECONDS)
+        return lease
+
+    async def lock_async(self, ident: str, wait: bool = True) -> Lease:
+        """The network's lease, waiting on the event loop (no thread held) up to the timeout."""
+        deadline, pause = time.monotonic() + self.lock_timeout, POLL_FIRST_SECONDS
+        while (lease := self._attempt(ident)) is None:
+            if not wait:
+                raise WouldBlock(ident)
+            if time.monotonic() > deadline:
+                raise self._busy(ident)
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, POLL_MAX_SECONDS)
+        return lease
+
+    def unlock(self, lease: Lease) -> None:
+        """Give the lease back (if it is still ours)."""
+        with self._mutex:
+            if self._held.pop(lease.owner, None) is None:
+                return
+        with self._tx() as db:
+            db.execute("DELETE FROM leases WHERE id = ? AND owner = ?", (lease.ident, lease.owner))
+
+    @asynccontextmanager
+    async def locked(self, ident: str, wait: bool = True) -> AsyncIterator[Lease]:
+        """`async with store.locked(id) as lease:` the network is this call's meanwhile."""
+        lease = await self.lock_async(ident, wait)
+        try:
+            yield lease
+        finally:
+            self.unlock(lease)
+
+    def renew(self) -> None:
+        """Push back the expiry of every lease this process holds."""
+        with self._mutex:
+            owners = [lease.owner for lease in self._held.values()]
+        if owners:
+            marks = ", ".join("?" * len(owners))
+            with self._tx() as db:
+                db.execute(f"UPDATE leases SET expires = ? WHERE owner IN ({marks})",
+                           (time.time() + self.lease_seconds, *owners))
+
+    def _start_renewer(self) -> None:
+        if self._renewer is not None:
+            return
+
+        def run() -> None:
+            while not self._stop.wait(RENEW_EVERY_SECONDS):
+                try:
+                    self.renew()
+                except Exception:
+                    continue
+
+        self._renewer = threading.Thread(target=run, name="lease-renewal", daemon=True)
+        self._renewer.start()
+
+    # -- the in-memory copies ---------------------------------------------------------------
+    def _guard(self, ident: str) -> threading.Lock:
+        with self._mutex:
+            return self._guards.setdefault(ident, threading.Lock())
+
+    def _remember(self, session: Session) -> None:
+        with self._mutex:
+            self._cache[session.id] = session
+            self._cache.move_to_end(session.id)
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+
+    def _forget(self, ident: str) -> None:
+        with self._mutex:
+            self._cache.pop(ident, None)
+
+    def _expired(self, used: float, now: float) -> bool:
+        """Idle longer than the TTL: gone for readers even before the sweep deletes it."""
+        return now - used > self.ttl_seconds
+
+    def _load(self, ident: str, use_cache: bool) -> Session:
+        """The session: the cached copy while its version is the row's, else the row."""
+        now = time.time()
+        with self._read() as db:
+            row = db.execute("SELECT version, used FROM sessions WHERE id = ?",
+                             (ident,)).fetchone()
+            if row is None or self._expired(row[1], now):
+                self._forget(ident)
+                raise NotFound("network", ident)
+            cached = self._cache.get(ident) if use_cache else None
+            if cached is not None and cached.version == row[0]:
+                session = cached
+            else:
+                full = db.execute(
+                    "SELECT preset, network, dataset, tail, version, created, updated "
+                    "FROM sessions WHERE id = ?", (ident,)).fetchone()
+                if full is None:
+                    raise NotFound("network", ident)
+                session = self._session(db, ident, full)
+        if now - row[1] > TOUCH_EVERY_SECONDS:
+            with self._tx() as db:
+                db.execute("UPDATE sessions SET used = ? WHERE id = ?", (now, ident))
+        session.used_at = now
+        if use_cache:
+            self._remember(session)
+        return session
+
+    def _session(self, db: Sql, ident: str, full: Sequence[Any]) -> Session:
+        doc = loads(full[1])
+        doc["loss_history"] = self._history(db, ident, bytes(full[3]))
+        return Session(
+            id=ident, preset=full[0], network=Network.from_dict(doc, trusted=True),
+            dataset=Dataset.from_trusted_dict(loads(full[2])), version=full[4],
+            created_at=full[5], updated_at=full[6], history_saved=len(doc["loss_history"]))
+
+    @staticmethod
+    def _history(db: Sql, ident: str, tail: bytes) -> list[float]:
+        """A session's whole loss history: its chunks, then its tail."""
+        losses = array("d")
+        for (blob,) in db.execute("SELECT losses FROM history WHERE id = ? ORDER BY chunk",
+                                  (ident,)).fetchall():
+            losses.frombytes(bytes(blob))
+        losses.frombytes(tail)
+        return losses.tolist()
+
+    @staticmethod
+    def _write_chunks(db: Sql, ident: str, history: list[float], first: int) -> None:
+        """Store the full chunks from `first` on (the partial last one is the row's tail)."""
+        rows = [(ident, k, array("d", history[k * CHUNK:(k + 1) * CHUNK]).tobytes())
+                for k in range(first, full_chunks(history))]
+        if rows:
+            db.executemany("INSERT INTO history VALUES (?, ?, ?) ON CONFLICT (id, chunk) "
+                           "DO UPDATE SET losses = excluded.losses", rows)
+
+    # -- sessions ---------------------------------------------------------------------------
+    def create(self, network: Network, dataset: Dataset, preset: str | None = None) -> Session:
+        """Store a new session under a fresh id."""
+        now = time.time()
+        session = Session(new_id(), network, dataset, preset, now, now, used_at=now)
+        doc = network.to_dict()
+        history = doc.pop("loss_history", [])
+        with self._tx() as db:
+            db.execute("INSERT INTO sessions VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)",
+                       (session.id, preset, dumps(doc), dumps(dataset.to_dict()),
+                        tail_of(history), now, now, now))
+            self._write_chunks(db, session.id, history, 0)
+        session.history_saved = len(history)
+        self._remember(session)
+        self.maybe_sweep()
+        return session
+
+    @contextmanager
+    def view(self, ident: str) -> Iterator[Session]:
+        """A session to read (not change); never waits for a busy network."""
+        guard = self._guard(ident)
+        if guard.acquire(blocking=False):
+            try:
+                yield self._load(ident, use_cache=True)
+            finally:
+                guard.release()
+        else:  # being changed in this process right now: the last committed row
+            yield self._load(ident, use_cache=False)
+
+    def work(self, ident: str) -> int | None:
+        """Multiply-adds of one pass over the data, if the session is in memory (else None)."""
+        session = self._cache.get(ident)
+        if session is None:
+            return None
+        layers = session.network.spec.layers
+        return len(session.dataset.inputs) * sum(a * b for a, b in pairwise(layers))
+
+    @contextmanager
+    def edit(self, ident: str, wait: bool = True, lease: Lease | None = None
+             ) -> Iterator[Session]:
+        """Hold the network (its lease, unless the caller holds it), yield it, commit it if the
+        block ends without error.
+
+        On any exception the in-memory copy is dropped, so the next call reloads the last
+        committed state: a failed call leaves the network exactly as it was. With
+        `wait=False`, raise WouldBlock at once instead of waiting for the lease.
+        """
+        own = lease is None
+        held = self.lock(ident, wait) if lease is None else lease
+        try:
+            with self._guard(ident):
+                session = self._load(ident, use_cache=True)
+                try:
+                    yield session
+                    self.save(session, held, release=own)
+                except BaseException:
+                    self._forget(ident)
+                    raise
+        finally:
+            if own:
+                self.unlock(held)
+
+    def save(self, session: Session, lease: Lease, release: bool = False) -> None:
+        """One UPDATE of the row (and, when a history chunk fills or after a reset, chunks);
+        refused (Busy) if the lease is no longer this call's or the row moved on. With
+        `release`, the lease is given back in the same commit."""
+        now = time.time()
+        doc = session.network.to_dict()
+        history = doc.pop("loss_history", [])
+        shrunk = len(history) < session.history_saved
+        first = 0 if shrunk else session.history_saved // CHUNK
+        sets = "network = ?, tail = ?"
+        params: list[object] = [dumps(doc), tail_of(history)]
+        if session.dataset_changed:
+            sets += ", dataset = ?"
+            params.append(dumps(session.dataset.to_dict()))
+        params += [now, now, session.id, session.version]
+        with self._tx() as db:
+            held = db.execute(
+                "DELETE FROM leases WHERE id = ? AND owner = ?" if release else
+                "UPDATE leases SET expires = ? WHERE id = ? AND owner = ?",
+                (lease.ident, lease.owner) if release else
+                (now + self.lease_seconds, lease.ident, lease.owner)).rowcount
+            if held != 1 or db.execute(
+                    f"UPDATE sessions SET {sets}, version = version + 1, updated = ?, used = ? "
+                    "WHERE id = ? AND version = ?", params).rowcount != 1:
+                self._refused(db, session.id)
+            if shrunk:
+                db.execute("DELETE FROM history WHERE id = ?", (session.id,))
+            self._write_chunks(db, session.id, history, first)
+        if release:
+            with self._mutex:
+                self._held.pop(lease.owner, None)
+        session.history_saved = len(history)
+        session.version += 1
+        session.updated_at = session.used_at = now
+        session.dataset_changed = False
+
+    def _refused(self, db: Sql, ident: str) -> None:
+        self._forget(ident)
+        if db.execute("SELECT 1 FROM sessions WHERE id = ?", (ident,)).fetchone():
+            raise Busy(f"network {ident!r} was changed elsewhere; try again")
+        raise NotFound("network", ident)
+
+    def delete(self, ident: str, lease: Lease | None = None) -> None:
+        """Remove a session for good."""
+        held = self.lock(ident) if lease is None else lease
+        try:
+            with self._tx() as db:
+                row = db.execute("SELECT used FROM sessions WHERE id = ?", (ident,)).fetchone()
+                db.execute("DELETE FROM sessions WHERE id = ?", (ident,))
+                db.execute("DELETE FROM history WHERE id = ?", (ident,))
+            self._forget(ident)
+            if row is None or self._expired(row[0], time.time()):
+                raise NotFound("network", ident)
+        finally:
+            if lease is None:
+                self.unlock(held)
+        with self._mutex:
+            self._guards.pop(ident, None)
+
+    def count(self) -> int:
+        """How many sessions are stored."""
+        with self._read() as db:
+            return int(db.execute("SELECT COUNT(*) FROM sessions").fetchone()[0])
+
+    def dataset_count(self) -> int:
+        """How many uploaded datasets are stored."""
+        with self._read() as db:
+            return int(db.execute("SELECT COUNT(*) FROM datasets").fetchone()[0])
+
+    # -- datasets ---------------------------------------------------------------------------
+    def put_dataset(self, dataset: Dataset) -> str:
+        """Store an uploaded dataset; returns its id."""
+        ident, now = new_id(), time.time()
+        with self._tx() as db:
+            db.execute("INSERT INTO datasets VALUES (?, ?, ?, ?)",
+                       (ident, dumps(dataset.to_dict()), now, now))
+        self.maybe_sweep()
+        return ident
+
+    def get_dataset(self, ident: str) -> Dataset:
+        """An uploaded dataset by id (marks it used)."""
+        with self._read() as db:
+            row = db.execute("SELECT dataset, used FROM datasets WHERE id = ?",
+                             (ident,)).fetchone()
+        if row is None or self._expired(row[1], time.time()):
+            raise NotFound("dataset", ident)
+        with self._tx() as db:
+            db.execute("UPDATE datasets SET used = ? WHERE id = ?", (time.time(), ident))
+        return Dataset.from_trusted_dict(loads(row[0]))
+
+    # -- expiry -----------------------------------------------------------------------------
+    def sweep(self, now: float | None = None) -> int:
+        """Delete sessions and datasets idle for longer than the TTL; returns how many."""
+        now = time.time() if now is None else now
+        cutoff = now - self.ttl_seconds
+        with self._tx() as db:
+            gone = [r[0] for r in db.execute("SELECT id FROM sessions WHERE used < ?",
+                                             (cutoff,)).fetchall()]
+            removed = db.execute("DELETE FROM sessions WHERE used < ?", (cutoff,)).rowcount
+            db.execute("DELETE FROM history WHERE id NOT IN (SELECT id FROM sessions)")
+            removed += db.execute("DELETE FROM datasets WHERE used < ?", (cutoff,)).rowcount
+            db.execute("DELETE FROM leases WHERE expires < ?", (time.time(),))
+        for ident in gone:
+            self._forget(ident)
+        return int(removed)
+
+    def maybe_sweep(self) -> bool:
+        """Sweep if this store's next sweep is due and no other process claimed it first."""
+        now = time.time()
+        if now < self._next_sweep:
+            return False
+        self._next_sweep = now + SWEEP_EVERY_SECONDS
+        with self._tx() as db:
+            claimed = db.execute(
+                "UPDATE sweeps SET due = ? WHERE name = 'expiry' AND due <= ?",
+                (now + SWEEP_EVERY_SECONDS, now)).rowcount == 1
+        if claimed:
+            self.sweep(now)
+        return claimed

@@ -1,0 +1,207 @@
+"""The store interface (app/store/), each test run on both engines: SQLite and PostgreSQL.
+
+Two stores on one database stand for two app processes (or machines) sharing it.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from app.store import Busy, NotFound, Store, open_store
+from engine.data.datasets import Dataset
+from engine.nn.network import Network
+from engine.presets import build_preset
+from tests.support.postgres import Cluster
+
+OpenStore = Callable[..., Store]
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def open_one(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[OpenStore]:
+    """Opens stores on one fresh database of the engine under test; closes them after."""
+    target: str | Path = tmp_path / "sessions.sqlite3"
+    if request.param == "postgres":
+        cluster: Cluster = request.getfixturevalue("pg_cluster")
+        target = cluster.new_database()
+    opened: list[Store] = []
+
+    def make(ttl_seconds: float = 3600.0, lock_timeout: float = 30.0) -> Store:
+        store = open_store(target, ttl_seconds=ttl_seconds, lock_timeout=lock_timeout)
+        opened.append(store)
+        return store
+
+    make.target = target  # type: ignore[attr-defined]
+    yield make
+    for store in opened:
+        store.close()
+
+
+def two_two_one(store: Store) -> str:
+    return store.create(*build_preset("two-two-one"), preset="two-two-one").id
+
+
+def test_a_session_reads_back_exactly(open_one: OpenStore) -> None:
+    store = open_one()
+    spec = {"layers": [1, 1], "activations": ["linear"], "learning_rate": 0.01,
+            "optimizer": "adam"}
+    net = Network.from_spec_dict(spec)
+    data = Dataset("line", np.array([[1.0], [2.0]]), np.array([[2.0], [4.0]]), ("x",), ("y",))
+    net.train(data.inputs, data.targets, 1300)  # two full history chunks and a tail
+    ident = store.create(net, data).id
+    again = open_one()
+    with again.view(ident) as session:
+        assert session.network.to_dict() == net.to_dict()
+        assert session.dataset.to_dict() == data.to_dict()
+        assert len(session.network.loss_history) == 1300
+
+
+def test_history_shrinks_after_a_reset(open_one: OpenStore) -> None:
+    store = open_one()
+    net, data = build_preset("two-two-one")
+    net.train(data.inputs, data.targets, 600)
+    ident = store.create(net, data).id
+    with store.edit(ident) as session:
+        session.network.reset()
+        session.network.trace_step(data.inputs, data.targets, phase="all")
+    with open_one().view(ident) as session:
+        assert len(session.network.loss_history) == 1
+
+
+def test_a_cache_never_serves_a_stale_version(open_one: OpenStore) -> None:
+    first, second = open_one(), open_one()
+    ident = two_two_one(first)
+    with first.view(ident) as session:
+        assert session.version == 1  # now cached in `first`
+    with second.edit(ident) as session:
+        session.network.set_learning_rate(0.25)
+    with first.view(ident) as session:
+        assert (session.version, session.network.spec.learning_rate) == (2, 0.25)
+    with first.edit(ident) as session:  # builds on version 2, not its cached version 1
+        session.network.set_learning_rate(0.5)
+    with second.view(ident) as session:
+        assert (session.version, session.network.spec.learning_rate) == (3, 0.5)
+
+
+def test_a_lease_excludes_other_stores_until_released(open_one: OpenStore) -> None:
+    first, second = open_one(), open_one(lock_timeout=0.3)
+    ident = two_two_one(first)
+    lease = first.lock(ident)
+    assert second.try_lock(ident) is None
+    started = time.monotonic()
+    with pytest.raises(Busy, match="busy"), second.edit(ident):
+        pass
+    assert time.monotonic() - started >= 0.3
+    first.unlock(lease)
+    with second.edit(ident) as session:
+        assert session.version == 1
+
+
+def test_two_stores_stepping_one_network_lose_no_update(open_one: OpenStore) -> None:
+    stores = [open_one(), open_one()]
+    ident = two_two_one(stores[0])
+    failures: list[BaseException] = []
+
+    def stepper(store: Store) -> None:
+        try:
+            for _ in range(25):
+                with store.edit(ident) as session:
+                    data = session.dataset
+                    session.network.trace_step(data.inputs, data.targets, phase="all")
+        except BaseException as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=stepper, args=(s,)) for s in stores * 2]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert failures == []
+    replay, data = build_preset("two-two-one")
+    for _ in range(100):
+        replay.trace_step(data.inputs, data.targets, phase="all")
+    with open_one().view(ident) as session:
+        assert session.network.step == 100
+        assert session.version == 101
+        for ours, theirs in zip(session.network.weights, replay.weights, strict=True):
+            np.testing.assert_array_equal(ours, theirs)
+
+
+HOLD_AND_DIE = """
+import sys, time
+from app.store import open_store
+store = open_store(sys.argv[1], ttl_seconds=3600)
+store.lease_seconds = 1.0
+store.lock(sys.argv[2])
+print("held", flush=True)
+time.sleep(60)
+"""
+
+
+def test_the_lease_of_a_killed_process_runs_out(open_one: OpenStore) -> None:
+    store = open_one(lock_timeout=10.0)
+    ident = two_two_one(store)
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_AND_DIE, str(open_one.target),  # type: ignore[attr-defined]
+                               ident], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    holder.kill()
+    holder.wait()
+    assert store.try_lock(ident) is None  # still leased …
+    started = time.monotonic()
+    with store.edit(ident) as session:  # … until the lease runs out (1 s), not the timeout
+        assert session.version == 1
+    assert time.monotonic() - started < 5.0
+
+
+def test_expiry_sweeps_once_per_store(open_one: OpenStore) -> None:
+    first, second = open_one(), open_one()  # the first claimed the start-up sweep
+    ident = two_two_one(first)
+    first._next_sweep = second._next_sweep = 0.0
+    assert (first.maybe_sweep(), second.maybe_sweep()) == (False, False)
+    with first._tx() as db:
+        db.execute("UPDATE sweeps SET due = 0")
+    first._next_sweep = second._next_sweep = 0.0
+    assert (second.maybe_sweep(), first.maybe_sweep()) == (True, False)
+    assert first.sweep(now=time.time() + first.ttl_seconds + 1) == 1
+    with pytest.raises(NotFound), second.view(ident):
+        pass
+
+
+def test_idle_ids_are_gone_before_the_sweep(open_one: OpenStore) -> None:
+    store = open_one(ttl_seconds=0.3)
+    ident = two_two_one(store)
+    dataset_id = store.put_dataset(build_preset("xor")[1])
+    time.sleep(0.4)
+    with pytest.raises(NotFound, match="expired"), store.view(ident):
+        pass
+    with pytest.raises(NotFound, match="expired"):
+        store.get_dataset(dataset_id)
+
+
+def test_sizes_for_quotas(open_one: OpenStore) -> None:
+    store = open_one()
+    before = store.size_bytes()
+    assert (store.count(), store.dataset_count()) == (0, 0)
+    net, data = build_preset("xor")
+    for _ in range(20):
+        store.create(net, data)
+    dataset_id = store.put_dataset(data)
+    assert (store.count(), store.dataset_count()) == (20, 1)
+    assert store.get_dataset(dataset_id).to_dict() == data.to_dict()
+    assert store.size_bytes() >= before > 0
+
+
+def test_delete_removes_the_session(open_one: OpenStore) -> None:
+    store = open_one()
+    ident = two_two_one(store)
+    store.delete(ident)
+    with pytest.raises(NotFound):
+        store.delete(ident)
+    assert store.count() == 0
