@@ -21,7 +21,7 @@ from app.schemas.common import (
     Value,
 )
 from app.schemas.datasets import DatasetInfo
-from engine.data.datasets import DATASET_NAMES
+from engine.data.datasets import DATASET_NAMES, MAX_CLASSES, MIN_CLASSES
 from engine.nn import spec
 
 # The engine's tables name everything; these enumerations are made from them (a type checker
@@ -57,6 +57,9 @@ class NamedDataset(Strict):
     samples: Int | None = Field(None, ge=1, le=MAX_SAMPLES, description="default: its own")
     noise: float = Field(0.0, ge=0, le=MAX_NOISE, allow_inf_nan=False)
     seed: Seed = 0
+    classes: int | None = Field(None, ge=MIN_CLASSES, le=MAX_CLASSES, description=(
+        "multi-class sets (blobs, spirals) only: the number of classes, one one-hot target "
+        "column each (default 3)"))
 
 
 class SpecFields(Strict):
