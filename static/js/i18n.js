@@ -1,4 +1,4 @@
-// Every string the pages show, by key: t("phase.forward") answers it in the page's language.
+// Every string the pages show, by key: t("toolbar.forward") answers it in the page's language.
 // Catalogs are data files, one per language (static/i18n/<lang>.json, flat {key: text} with
 // {name} placeholders). The language comes from the URL (?lang=fr, kept across reloads and
 // links), else the browser's languages, else English. Numbers follow the catalog's decimal
@@ -6,6 +6,7 @@
 // imports it runs (top-level await), so t() is always synchronous.
 
 import { setDecimal } from "./format.js";
+import ENGLISH from "../i18n/en.json" with { type: "json" };
 
 export const LANGUAGES = ["en", "fr", "de", "ro", "ru"];
 /** Each language's name in itself, for the menu (never translated). */
@@ -22,13 +23,13 @@ export function chooseLanguage(search = "", hash = "", languages = []) {
   return wanted.find((l) => LANGUAGES.includes(l)) ?? "en";
 }
 
-let catalog = {};
-let english = {};
+let catalog = ENGLISH;
+let english = ENGLISH;
 let plural = new Intl.PluralRules("en");
 export let lang = "en";
 
 /** Put catalogs in place (the browser loads them; tests pass them directly). */
-export function useCatalog(code, own, fallback = own) {
+export function useCatalog(code, own, fallback = ENGLISH) {
   lang = code;
   catalog = own;
   english = fallback;
@@ -101,12 +102,11 @@ async function loadCatalog(code) {
 
 async function start() {
   const code = chooseLanguage(location.search, location.hash, navigator.languages || []);
-  let own = {};
-  let fallback = {};
+  let own = ENGLISH;
   try {
-    [own, fallback] = await Promise.all([loadCatalog(code), code === "en" ? null : loadCatalog("en")]);
-  } catch { /* no catalog: the keys' English fallbacks below */ }
-  useCatalog(code, own || {}, fallback || own || {});
+    if (code !== "en") own = await loadCatalog(code);
+  } catch { /* the catalog could not be read: the page stays in English */ }
+  useCatalog(own === ENGLISH ? "en" : code, own);
   document.documentElement.lang = code;
   translateDocument();
   bindMenu();

@@ -41,7 +41,7 @@ function syncForm(dom, { setup, network: state, presets }) {
   const preset = presets.find((p) => p.name === setup.preset);
   const title = preset && presetText(preset, "title");
   const description = preset && presetText(preset, "description");
-  dom.presetDescription.textContent = preset ? `${title}: ${description}` : "";
+  dom.presetDescription.textContent = preset ? t("setup.preset_line", { title, description }) : "";
   dom.presetDescription.title = preset ? `${description}\n\n${t("setup.source", { source: preset.source })}` : "";
   showDataSource(dom, setup, state);
   dom.noise.value = setup.noise ?? 0;
