@@ -26,6 +26,7 @@ from app.routes import (
 )
 from app.settings import Settings
 from app.store import Store, open_store
+from app.trainpool import TrainPool
 from engine.allocator import keep_freed_memory
 
 DESCRIPTION = """
@@ -50,6 +51,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     try:
         yield
     finally:
+        app.state.train_pool.close()
         store.close()
 
 
@@ -63,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.store = open_store(
         settings.db, ttl_seconds=settings.session_ttl_hours * 3600,
         lock_timeout=settings.lock_timeout_seconds)
+    app.state.train_pool = TrainPool(settings.train_workers, settings.train_queue)
     errors.install(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, overrides={
         ("POST", "/api/networks/import"): settings.max_import_bytes})

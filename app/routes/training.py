@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import suppress
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -10,7 +9,7 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from app.build import check_sample
-from app.deps import NetworkId, SettingsDep, StoreDep
+from app.deps import NetworkId, SettingsDep, StoreDep, TrainPoolDep
 from app.errors import LimitError
 from app.predict import parse_rows, predict_grid, predict_rows
 from app.schemas.common import MAX_ABS_VALUE, MAX_GRID_RESOLUTION, errors
@@ -25,7 +24,7 @@ from app.schemas.training import (
     TrainResult,
 )
 from app.serialize import state_public, trace_json
-from app.store import Store, WouldBlock
+from app.store import Lease, Store
 from app.training import check_epochs, check_live, train_events, train_watching
 
 router = APIRouter(prefix="/api/networks", tags=["training"])
@@ -33,6 +32,7 @@ CHANGES = errors(404, 409, 413, 422)  # routes that edit a network (and so may w
 
 SSE_DOC: dict[int | str, dict[str, Any]] = {200: {
     "description": "The result; or, when streaming, Server-Sent Events: `start`, "
+                   "`queued` ({position}: 1 = next) while every training worker is busy, "
                    "`progress` (ProgressEvent: {epoch, epochs, loss}, plus `weights`, "
                    "`biases` and/or `grid` when `live` asks) …, then `result` (this schema) "
                    "or `error` ({status, detail, message}).",
@@ -45,13 +45,14 @@ Bound = Annotated[float | None, Query(ge=-MAX_ABS_VALUE, le=MAX_ABS_VALUE, allow
 
 
 # Steps on networks this small (multiply-adds per pass) run on the event loop: ~0.2 ms,
-# cheaper than a hop to a worker thread and its GIL hand-offs. Bigger ones, and any step
-# that would wait for a busy network, go to the thread pool.
+# cheaper than a hop to a worker thread and its GIL hand-offs (SQLite only: a PostgreSQL
+# store is a round trip away). Bigger ones go to the thread pool. Waiting for a busy
+# network never holds a thread: the lease is awaited on the event loop.
 INLINE_WORK = 4096
 
 
-def _step(store: Store, network_id: str, body: StepRequest, wait: bool = True) -> bytes:
-    with store.edit(network_id, wait=wait) as session:
+def _step(store: Store, network_id: str, body: StepRequest, lease: Lease) -> bytes:
+    with store.edit(network_id, lease=lease, release=True) as session:
         check_sample(session.dataset, body.sample, body.focus)
         trace = session.network.trace_step(
             session.dataset.inputs, session.dataset.targets, phase=body.phase,
@@ -70,22 +71,26 @@ async def step(network_id: NetworkId, store: StoreDep, body: StepRequest | None 
     (or of `sample` alone). Fields a phase has not computed are null.
     """
     body = body or StepRequest()
-    work = store.work(network_id)
-    if work is not None and work <= INLINE_WORK:
-        with suppress(WouldBlock):
-            return Response(_step(store, network_id, body, wait=False),
-                            media_type="application/json")
-    content = await run_in_threadpool(_step, store, network_id, body)
+    async with store.locked(network_id) as lease:
+        work = store.work(network_id)
+        if store.inline_ok and work is not None and work <= INLINE_WORK:
+            content = _step(store, network_id, body, lease)
+        else:
+            content = await run_in_threadpool(_step, store, network_id, body, lease)
     return Response(content, media_type="application/json")
 
 
 @router.post("/{network_id}/train", summary="Train for some epochs",
-             responses={**CHANGES, **SSE_DOC}, response_model=TrainResult)
+             responses={**CHANGES, **errors(503), **SSE_DOC}, response_model=TrainResult)
 async def train(
     network_id: NetworkId, body: TrainRequest, request: Request, store: StoreDep,
-    settings: SettingsDep,
+    settings: SettingsDep, pool: TrainPoolDep,
 ) -> Response | TrainResult:
     """Train with the fast loop; `stream: true` or `Accept: text/event-stream` streams progress.
+
+    Runs in a pool of worker processes, in arrival order: a streamed train waiting for one
+    gets `queued` events with its place; with the queue full, 503 and `Retry-After`. Progress
+    is committed at least every ~2 s.
 
     Overflow to NaN/inf answers 422 and leaves the network as it was before the call.
     A run longer than `max_train_seconds`, or whose client disconnects, stops early and
@@ -95,25 +100,29 @@ async def train(
     `weights`/`biases` and/or the `grid` of GET …/predict?resolution=N.
     """
     streaming = body.stream or "text/event-stream" in request.headers.get("accept", "")
+    check_epochs(body, settings)
     if streaming or body.live is not None:
-        check_epochs(body, settings)
         with store.view(network_id) as session:  # unknown id: a plain 404, not an error event
             check_live(body, settings, streaming, session.network.spec.layers[0])
     if streaming:
-        return StreamingResponse(train_events(store, network_id, body, settings),
-                                 media_type="text/event-stream",
+        events = await train_events(store, pool, network_id, body, settings)
+        return StreamingResponse(events, media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache"})
-    return await train_watching(request, store, network_id, body, settings)
+    return await train_watching(request, store, pool, network_id, body, settings)
 
 
 @router.post("/{network_id}/reset", summary="Back to the initial weights, or a new seed",
              responses=CHANGES)
-def reset(network_id: NetworkId, store: StoreDep, body: ResetRequest | None = None
-          ) -> NetworkState:
+async def reset(network_id: NetworkId, store: StoreDep, body: ResetRequest | None = None
+                ) -> NetworkState:
     """Step 0 and the starting parameters; with `seed`, parameters re-initialised from it."""
-    with store.edit(network_id) as session:
-        session.network.reset(seed=body.seed if body else None)
-        return state_public(session)
+    def run(lease: Lease) -> NetworkState:
+        with store.edit(network_id, lease=lease, release=True) as session:
+            session.network.reset(seed=body.seed if body else None)
+            return state_public(session)
+
+    async with store.locked(network_id) as lease:
+        return await run_in_threadpool(run, lease)
 
 
 @router.get("/{network_id}/predict", summary="Predict over a grid or for given inputs",

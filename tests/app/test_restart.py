@@ -40,7 +40,7 @@ def test_state_survives_a_restart(tmp_path: Path) -> None:
     assert response.json()["step"] == 1
 
 
-def test_kill_9_during_training_loses_only_that_call(tmp_path: Path) -> None:
+def test_kill_9_during_training_loses_at_most_its_last_seconds(tmp_path: Path) -> None:
     db = tmp_path / "sessions.sqlite3"
     body = {"layers": [2, 64, 64, 1], "activations": ["tanh", "tanh", "sigmoid"],
             "loss": "bce", "dataset": {"name": "circle", "samples": 2000, "seed": 1}}
@@ -55,7 +55,7 @@ def test_kill_9_during_training_loses_only_that_call(tmp_path: Path) -> None:
 
         thread = threading.Thread(target=train)
         thread.start()
-        time.sleep(1.0)
+        time.sleep(3.5)  # the run commits its progress at least every 2 s
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         thread.join(timeout=30)
@@ -64,4 +64,4 @@ def test_kill_9_during_training_loses_only_that_call(tmp_path: Path) -> None:
     with server(db) as (url, _):
         response = httpx.get(f"{url}/api/networks/{ident}")
     assert response.status_code == 200
-    assert response.json()["step"] == 1
+    assert response.json()["step"] > 1  # a checkpoint of the run survived the kill
