@@ -6,9 +6,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
-from app import __version__, errors
+from app import __version__, errors, openapi
 from app.bodylimit import BodySizeLimit
 from app.deps import known_query
 from app.paths import STATIC_DIR
@@ -23,6 +24,13 @@ from app.routes import (
     pages,
     presets,
     training,
+)
+from app.security import (
+    WILDCARD_HOSTS,
+    CrossOriginWrites,
+    HostCheck,
+    SecurityHeaders,
+    default_allowed_hosts,
 )
 from app.settings import Settings
 from app.store import Store, open_store
@@ -55,6 +63,22 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store.close()
 
 
+def install_browser_guards(app: FastAPI, settings: Settings) -> None:
+    """Security headers, trusted Host names, CORS (opt-in) and the cross-origin write guard.
+
+    Middleware added last runs first: the Host check, then CORS (it answers preflights),
+    then the write guard, then the headers on whatever answers.
+    """
+    app.add_middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors)
+    app.add_middleware(CrossOriginWrites, cors_origins=settings.cors_origins)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
+                           allow_methods=["*"], allow_headers=["*"], max_age=600)
+    hosts = settings.allowed_hosts or default_allowed_hosts(settings.host)
+    app.add_middleware(HostCheck, allowed_hosts=hosts,
+                       any_ip=settings.allowed_hosts is None and settings.host in WILDCARD_HOSTS)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; tests pass their own Settings (temp database, small limits)."""
     settings = settings or Settings()
@@ -69,9 +93,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, overrides={
         ("POST", "/api/networks/import"): settings.max_import_bytes})
+    install_browser_guards(app, settings)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for module in (health, limits, presets, networks, training, code, datasets, circuits):
         app.include_router(module.router, dependencies=[Depends(known_query)])
     docs.install(app)
+    openapi.install(app)
     app.include_router(pages.router)  # the page reads its own query (?network=…) in JS
     return app

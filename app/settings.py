@@ -75,6 +75,17 @@ class Settings(BaseSettings):
     train_queue: int = Field(
         64, ge=0, le=10_000, description="trains waiting for a worker; one more gets 503")
 
+    frame_ancestors: str = Field(
+        "'self'", min_length=1, pattern=r"^[^;,\n]+$",
+        description="CSP frame-ancestors: who may embed the pages (e.g. 'self' "
+                    "https://lms.example.edu)")
+    allowed_hosts: list[str] | None = Field(
+        None, description="Host names the server answers to (default: --host and localhost)")
+    cors_origins: list[str] = Field(
+        default_factory=list,
+        description="origins (https://notebooks.example) whose pages may call the API")
+
+
     @field_validator("db", mode="before")
     @classmethod
     def _path_as_text(cls, value: object) -> object:

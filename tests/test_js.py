@@ -25,7 +25,8 @@ NODE = shutil.which("node") or "/usr/bin/node"
 def engine_traces(tmp_path: Path) -> dict[str, dict[str, object]]:
     """A backward pass of the XOR net for every loss and reduction, with its state."""
     cases: dict[str, dict[str, object]] = {}
-    with TestClient(create_app(Settings(db=tmp_path / "sessions.sqlite3"))) as client:
+    with TestClient(create_app(Settings(db=tmp_path / "sessions.sqlite3")),
+                    base_url="http://localhost") as client:
         for loss in ("half_sse", "mse", "bce", "cross_entropy"):
             for reduction in ("mean", "sum"):
                 body: dict[str, object] = {"preset": "xor", "activations": ["tanh", "sigmoid"],

@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from app.build import check_sample
 from app.deps import NetworkId, SettingsDep, StoreDep, TrainPoolDep
 from app.errors import LimitError
+from app.openapi import sse_schema
 from app.predict import parse_rows, predict_grid, predict_rows
 from app.schemas.common import MAX_ABS_VALUE, MAX_GRID_RESOLUTION, errors
 from app.schemas.networks import NetworkState
@@ -31,15 +32,13 @@ router = APIRouter(prefix="/api/networks", tags=["training"])
 CHANGES = errors(404, 409, 413, 422)  # routes that edit a network (and so may wait for it)
 
 SSE_DOC: dict[int | str, dict[str, Any]] = {200: {
-    "description": "The result; or, when streaming, Server-Sent Events: `start`, "
-                   "`queued` ({position}: 1 = next) while every training worker is busy, "
-                   "`progress` (ProgressEvent: {epoch, epochs, loss}, plus `weights`, "
-                   "`biases` and/or `grid` when `live` asks) …, then `result` (this schema) "
-                   "or `error` ({status, detail, message}).",
-    "content": {"text/event-stream": {"schema": {
-        "type": "string", "description": "`event: progress` data is a ProgressEvent",
-        "externalDocs": {"description": "ProgressEvent",
-                         "url": "#/components/schemas/ProgressEvent"}}}},
+    "description": "The result; or, when streaming, Server-Sent Events: `start` "
+                   "(StartEvent), `queued` (QueuedEvent) while every training worker is "
+                   "busy, `progress` (ProgressEvent: {epoch, epochs, loss}, plus "
+                   "`weights`, `biases` and/or `grid` when `live` asks) …, then `result` "
+                   "(TrainResult) or `error` (ErrorEvent). Each event's `data` is one JSON "
+                   "document of the schema named in `x-sse-events`.",
+    "content": {"text/event-stream": {"schema": sse_schema()}},
 }}
 Bound = Annotated[float | None, Query(ge=-MAX_ABS_VALUE, le=MAX_ABS_VALUE, allow_inf_nan=False)]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from engine.nn.spec import MAX_SEED
 
@@ -24,8 +24,8 @@ MAX_NOISE = 10.0  # of a named dataset
 class Strict(BaseModel):
     """Request base: unknown fields refused, floats finite, no type coercion (strict).
 
-    Strict: `true` is not a number, `"7"` or `7.0` not an integer, `"yes"` not a bool; a JSON
-    integer is still a valid float.
+    Strict: `true` is not a number, `"7"` not an integer, `"yes"` not a bool; a JSON integer
+    is still a valid float, and (JSON's own semantics) `7.0` is a valid integer (see `Int`).
     """
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, strict=True)
@@ -50,13 +50,23 @@ def _check_finite(value: Any) -> Any:
     return value
 
 
+def _whole_number(value: Any) -> Any:
+    """7.0 → 7: JSON (and JSON Schema) count a number with a zero fraction as an integer."""
+    if type(value) is float and value.is_integer():
+        return int(value)
+    return value
+
+
+Int = Annotated[int, BeforeValidator(_whole_number)]
+"""An integer field of a request: 7 or 7.0, never 7.5, "7" or true."""
+
 Value = Annotated[
     float, Field(ge=-MAX_ABS_VALUE, le=MAX_ABS_VALUE, allow_inf_nan=False,
                  description=f"a finite number, |x| ≤ {MAX_ABS_VALUE:g}")
 ]
 Row = Annotated[list[Value], Field(min_length=1, max_length=MAX_NEURONS)]
 Rows = Annotated[list[Row], Field(min_length=1, max_length=MAX_SAMPLES)]
-Seed = Annotated[int, Field(ge=0, le=MAX_SEED)]
+Seed = Annotated[Int, Field(ge=0, le=MAX_SEED)]
 FiniteJson = Annotated[dict[str, Any], AfterValidator(_check_finite)]
 
 

@@ -6,10 +6,10 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from app.schemas.common import MAX_NEURONS, MAX_SAMPLES, Public, Rows, Strict, Value
+from app.schemas.common import MAX_NEURONS, MAX_SAMPLES, Int, Public, Rows, Strict, Value
 
 Column = Annotated[str, Field(min_length=1, max_length=64)]
-ColumnRef = Column | Annotated[int, Field(ge=0, lt=2 * MAX_NEURONS)]
+ColumnRef = Column | Annotated[Int, Field(ge=0, lt=2 * MAX_NEURONS)]
 WideRows = Annotated[
     list[Annotated[list[Value], Field(min_length=1, max_length=2 * MAX_NEURONS)]],
     Field(min_length=1, max_length=MAX_SAMPLES),
@@ -35,6 +35,9 @@ class DatasetCreate(Strict):
     rows: WideRows | None = Field(None, description="one row per sample, all columns")
     input_columns: list[ColumnRef] | None = Field(None, max_length=MAX_NEURONS)
     target_columns: list[ColumnRef] | None = Field(None, max_length=MAX_NEURONS)
+    class_column: ColumnRef | None = Field(None, description="with rows, instead of "
+                                           "target_columns: a column of class numbers, one-hot "
+                                           "encoded (one target per class)")
 
     @model_validator(mode="after")
     def _one_form(self) -> DatasetCreate:
@@ -42,6 +45,8 @@ class DatasetCreate(Strict):
             raise ValueError("inputs and targets go together")
         if (self.inputs is None) == (self.rows is None):
             raise ValueError("give either inputs and targets, or rows")
+        if self.class_column is not None and (self.rows is None or self.target_columns):
+            raise ValueError("class_column goes with rows, instead of target_columns")
         return self
 
 
@@ -83,7 +88,10 @@ class NamedDatasetPublic(Public):
     name: str
     title: str
     description: str
-    task: str = Field(description='"classification" (0/1 labels) or "regression"')
+    task: str = Field(description='"classification" (0/1 labels), "multiclass" (one-hot '
+                      'targets, one column per class: softmax + cross-entropy) or "regression"')
     default_samples: int = Field(description="samples when the spec gives none")
     input_names: list[str] = Field(description="one per input column: the input layer's size")
     target_names: list[str] = Field(description="one per target: the output layer's size")
+    classes: int | None = Field(None, description="multi-class sets: the default number of "
+                                "classes (`dataset.classes` chooses another)")

@@ -13,6 +13,7 @@ from app.schemas.common import (
     MAX_NOISE,
     MAX_REGULARIZATION_RATE,
     MAX_SAMPLES,
+    Int,
     Public,
     Rows,
     Seed,
@@ -20,7 +21,7 @@ from app.schemas.common import (
     Value,
 )
 from app.schemas.datasets import DatasetInfo
-from engine.data.datasets import DATASET_NAMES
+from engine.data.datasets import DATASET_NAMES, MAX_CLASSES, MIN_CLASSES
 from engine.nn import spec
 
 # The engine's tables name everything; these enumerations are made from them (a type checker
@@ -42,7 +43,7 @@ else:
     Init = Literal[spec.INITS]
     DatasetName = Literal[DATASET_NAMES]
 
-LayerSize = Annotated[int, Field(ge=1, le=MAX_NEURONS)]
+LayerSize = Annotated[Int, Field(ge=1, le=MAX_NEURONS)]
 Rate = Annotated[float, Field(gt=0, le=MAX_LEARNING_RATE, allow_inf_nan=False)]
 Matrix = Annotated[list[Annotated[list[Value], Field(max_length=MAX_NEURONS)]],
                    Field(max_length=MAX_NEURONS)]
@@ -53,9 +54,12 @@ class NamedDataset(Strict):
     """One of the built-in datasets, generated on the server."""
 
     name: DatasetName
-    samples: int | None = Field(None, ge=1, le=MAX_SAMPLES, description="default: its own")
+    samples: Int | None = Field(None, ge=1, le=MAX_SAMPLES, description="default: its own")
     noise: float = Field(0.0, ge=0, le=MAX_NOISE, allow_inf_nan=False)
     seed: Seed = 0
+    classes: int | None = Field(None, ge=MIN_CLASSES, le=MAX_CLASSES, description=(
+        "multi-class sets (blobs, spirals) only: the number of classes, one one-hot target "
+        "column each (default 3)"))
 
 
 class SpecFields(Strict):
@@ -147,17 +151,17 @@ class NetworkCreate(SpecFields):
 class WeightEdit(Strict):
     """Set one weight: the edge entering `layer` from `source` to `target`."""
 
-    layer: int = Field(ge=1, le=MAX_LAYERS - 1)
-    source: int = Field(ge=0, lt=MAX_NEURONS)
-    target: int = Field(ge=0, lt=MAX_NEURONS)
+    layer: Int = Field(ge=1, le=MAX_LAYERS - 1)
+    source: Int = Field(ge=0, lt=MAX_NEURONS)
+    target: Int = Field(ge=0, lt=MAX_NEURONS)
     value: Value
 
 
 class BiasEdit(Strict):
     """Set the bias of neuron `index` of `layer` (1 = first hidden layer)."""
 
-    layer: int = Field(ge=1, le=MAX_LAYERS - 1)
-    index: int = Field(ge=0, lt=MAX_NEURONS)
+    layer: Int = Field(ge=1, le=MAX_LAYERS - 1)
+    index: Int = Field(ge=0, lt=MAX_NEURONS)
     value: Value
 
 

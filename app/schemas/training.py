@@ -10,6 +10,7 @@ from app.schemas.common import (
     MAX_EPOCHS,
     MAX_GRID_RESOLUTION,
     MAX_SAMPLES,
+    Int,
     Public,
     Rows,
     Seed,
@@ -30,8 +31,8 @@ class StepRequest(Strict):
 
     phase: Phase = Field("all", description="forward, backward, update, or all three; "
                          "a phase runs any earlier one it needs")
-    sample: int | None = Field(None, ge=0, lt=MAX_SAMPLES, description="absent: whole batch")
-    focus: int | None = Field(None, ge=0, lt=MAX_SAMPLES, description="default: sample, else 0")
+    sample: Int | None = Field(None, ge=0, lt=MAX_SAMPLES, description="absent: whole batch")
+    focus: Int | None = Field(None, ge=0, lt=MAX_SAMPLES, description="default: sample, else 0")
 
 
 class NodeOut(Public):
@@ -112,7 +113,7 @@ class LiveOptions(Strict):
 
     weights: bool = Field(False, description="current `weights` and `biases`, indexed as in "
                                              "the network state")
-    grid_resolution: int | None = Field(
+    grid_resolution: Int | None = Field(
         None, ge=2, le=MAX_GRID_RESOLUTION,
         description="a `grid` of predictions, as GET …/predict?resolution=N answers "
                     "(1- or 2-input networks only)")
@@ -134,8 +135,8 @@ class TrainRequest(Strict):
                                             "live": {"weights": True, "grid_resolution": 40}}]}
     }
 
-    epochs: int = Field(ge=1, le=MAX_EPOCHS, description="passes over the data")
-    batch_size: int | None = Field(None, ge=1, le=MAX_SAMPLES, description="absent: full batch")
+    epochs: Int = Field(ge=1, le=MAX_EPOCHS, description="passes over the data")
+    batch_size: Int | None = Field(None, ge=1, le=MAX_SAMPLES, description="absent: full batch")
     shuffle_seed: Seed | None = Field(None, description="seed of the mini-batch order, "
                                       "reshuffled each epoch; absent: a random order")
     stream: bool = Field(False, description="answer with Server-Sent Events (progress, result)")
@@ -189,3 +190,32 @@ class ProgressEvent(Public):
     weights: list[list[list[float]]] | None = Field(None, description="as in the state")
     biases: list[list[float] | None] | None = None
     grid: PredictOut | None = Field(None, description="as GET …/predict?resolution=N")
+
+
+class StartEvent(Public):
+    """The first streamed event: the run is accepted."""
+
+    network_id: str
+    epochs: int = Field(description="epochs asked for")
+
+
+class QueuedEvent(Public):
+    """A streamed run waits for a training worker: its place in the queue (again when it
+    moves up); none when a worker is free at once."""
+
+    position: int = Field(ge=1, description="1: the next run to start")
+
+
+class ErrorEvent(Public):
+    """A streamed run that failed after it started: the status a plain call would answer."""
+
+    status: int = Field(description="404, 409, 422 or 503, as the plain call would answer")
+    detail: str
+    message: str = Field(description="one line saying what to change")
+
+
+SSE_EVENTS: dict[str, type[Public]] = {
+    "start": StartEvent, "queued": QueuedEvent, "progress": ProgressEvent,
+    "result": TrainResult, "error": ErrorEvent}
+"""Every Server-Sent Event of a streamed train, in order: start, queued…, progress…, result
+or error."""

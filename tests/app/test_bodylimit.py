@@ -16,7 +16,7 @@ from app.settings import Settings
 @pytest.fixture
 def small(tmp_path: Path) -> Iterator[TestClient]:
     settings = Settings(db=tmp_path / "s.sqlite3", max_body_bytes=2048, max_import_bytes=4096)
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings), base_url="http://localhost") as client:
         yield client
 
 

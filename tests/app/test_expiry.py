@@ -19,7 +19,7 @@ TTL_SECONDS = 0.5
 def short_lived(tmp_path: Path) -> Iterator[TestClient]:
     """An app whose sessions expire after half a second of idleness."""
     settings = Settings(db=tmp_path / "s.sqlite3", session_ttl_hours=TTL_SECONDS / 3600)
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings), base_url="http://localhost") as client:
         yield client
 
 

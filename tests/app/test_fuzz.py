@@ -17,8 +17,9 @@ pytestmark = pytest.mark.slow
 
 _DB = Path(tempfile.mkdtemp(prefix="backprop-viz-fuzz-")) / "sessions.sqlite3"
 # Small training limits keep a few hundred examples well under a minute.
-APP = create_app(Settings(db=_DB, max_epochs=200, max_train_seconds=2.0))
-with TestClient(APP) as _client:
+APP = create_app(Settings(db=_DB, max_epochs=200, max_train_seconds=2.0,
+                          allowed_hosts=["localhost", "testserver"]))
+with TestClient(APP, base_url="http://localhost") as _client:
     KNOWN_ID = _client.post("/api/networks", json={"preset": "two-two-one"}).json()["id"]
 
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)

@@ -26,7 +26,7 @@ def test_the_defaults_are_the_documented_ceilings(client: TestClient) -> None:
 def test_lowered_settings_are_reported_and_enforced(tmp_path: Path) -> None:
     settings = Settings(db=tmp_path / "db.sqlite3", max_layers=4, max_neurons=5,
                         max_epochs=50)
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings), base_url="http://localhost") as client:
         limits = client.get("/api/limits").json()
         assert (limits["layers"], limits["neurons"], limits["epochs"]) == (4, 5, 50)
         base = {"inputs": [[0, 1]], "targets": [[1]]}

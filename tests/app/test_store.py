@@ -34,11 +34,11 @@ def test_two_threads_stepping_one_network_lose_no_update(
 
 
 def test_sessions_survive_a_new_app_on_the_same_file(settings: Settings) -> None:
-    with TestClient(create_app(settings)) as first:
+    with TestClient(create_app(settings), base_url="http://localhost") as first:
         ident = first.post("/api/networks", json={"preset": "two-two-one"}).json()["id"]
         first.post(f"/api/networks/{ident}/step", json={"phase": "all"})
         before = first.get(f"/api/networks/{ident}").json()
-    with TestClient(create_app(settings)) as second:
+    with TestClient(create_app(settings), base_url="http://localhost") as second:
         after = second.get(f"/api/networks/{ident}").json()
     assert after["weights"] == before["weights"]
     assert after["step"] == 1
@@ -66,18 +66,18 @@ def test_ids_are_long_and_distinct(make_network: MakeNetwork) -> None:
 def test_long_loss_history_survives_reload_and_reset(settings: Settings) -> None:
     spec = {"layers": [1, 1], "activations": ["linear"], "inputs": [[1], [2]],
             "targets": [[2], [4]], "learning_rate": 0.01}
-    with TestClient(create_app(settings)) as first:
+    with TestClient(create_app(settings), base_url="http://localhost") as first:
         ident = first.post("/api/networks", json=spec).json()["id"]
         first.post(f"/api/networks/{ident}/train", json={"epochs": 1300})
         for _ in range(3):
             first.post(f"/api/networks/{ident}/step", json={})
         exported = first.get(f"/api/networks/{ident}/export").json()
-    with TestClient(create_app(settings)) as second:
+    with TestClient(create_app(settings), base_url="http://localhost") as second:
         assert second.get(f"/api/networks/{ident}/export").json() == exported
         assert len(exported["network"]["loss_history"]) == 1303
         second.post(f"/api/networks/{ident}/reset")
         second.post(f"/api/networks/{ident}/step", json={})
-    with TestClient(create_app(settings)) as third:
+    with TestClient(create_app(settings), base_url="http://localhost") as third:
         history = third.get(f"/api/networks/{ident}/export").json()["network"]["loss_history"]
     assert len(history) == 1
 

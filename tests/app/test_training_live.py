@@ -94,7 +94,7 @@ def test_snapshots_at_most_twice_a_second(client: TestClient, make_network: Make
 
 @pytest.mark.parametrize("live", [
     {}, {"weights": False}, {"weights": "yes"}, {"grid_resolution": 1},
-    {"grid_resolution": 201}, {"grid_resolution": 12.0}, {"weights": True, "colour": 1},
+    {"grid_resolution": 201}, {"grid_resolution": 12.5}, {"weights": True, "colour": 1},
     True,
 ])
 def test_bad_live_is_422(client: TestClient, make_network: MakeNetwork, live: Any) -> None:

@@ -50,7 +50,10 @@ def browser() -> Iterator[object]:
 @pytest.fixture
 def page(browser, server_url: str, request: pytest.FixtureRequest) -> Iterator[object]:
     """A fresh 1280×720 page; asserts no console errors and no off-machine requests."""
-    context = browser.new_context(viewport={"width": 1280, "height": 720}, base_url=server_url)
+    # Playwright evaluates string predicates with eval, which the app's CSP forbids; tests
+    # marked `csp` (tests/browser/test_security_policy.py) run under the real policy.
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, base_url=server_url,
+                                  bypass_csp=request.node.get_closest_marker("csp") is None)
     page = context.new_page()
     problems: list[str] = []
     app_netloc = urlsplit(server_url).netloc

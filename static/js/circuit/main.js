@@ -160,6 +160,7 @@ function showAll() {
 }
 
 function wire() {
+  $("circuit-inputs").addEventListener("submit", (event) => event.preventDefault());
   $("circuit-form").addEventListener("submit", (event) => {
     event.preventDefault();
     leaveNeuron("");
