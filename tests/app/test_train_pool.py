@@ -27,7 +27,7 @@ def one_worker(tmp_path: Path) -> Iterator[TestClient]:
     """One training worker, one place in its queue, runs of at most 8 s."""
     settings = Settings(db=tmp_path / "s.sqlite3", train_workers=1, train_queue=1,
                         max_train_seconds=8.0, lock_timeout_seconds=1.0)
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings), base_url="http://localhost") as client:
         yield client
 
 
