@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from app import broadcast
 from app.build import check_sample
-from app.deps import NetworkId, SettingsDep, StoreDep, TrainPoolDep
+from app.deps import EventsDep, NetworkId, SettingsDep, StoreDep, TrainPoolDep
 from app.errors import LimitError
+from app.events import EventBus
 from app.openapi import sse_schema
 from app.predict import parse_rows, predict_grid, predict_rows
 from app.schemas.common import MAX_ABS_VALUE, MAX_GRID_RESOLUTION, errors
@@ -61,8 +64,8 @@ def _step(store: Store, network_id: str, body: StepRequest, lease: Lease) -> byt
 
 @router.post("/{network_id}/step", summary="Run forward, backward, update or all",
              response_model=TraceOut, responses=CHANGES)
-async def step(network_id: NetworkId, store: StoreDep, body: StepRequest | None = None
-               ) -> Response:
+async def step(network_id: NetworkId, store: StoreDep, bus: EventsDep,
+               body: StepRequest | None = None) -> Response:
     """Run one phase (and any earlier phase it needs) and return every number it computed.
 
     Forward, backward and update in turn give exactly what one `all` gives. Values of
@@ -76,6 +79,7 @@ async def step(network_id: NetworkId, store: StoreDep, body: StepRequest | None 
             content = _step(store, network_id, body, lease)
         else:
             content = await run_in_threadpool(_step, store, network_id, body, lease)
+    broadcast.trace(bus, network_id, content)
     return Response(content, media_type="application/json")
 
 
@@ -83,7 +87,7 @@ async def step(network_id: NetworkId, store: StoreDep, body: StepRequest | None 
              responses={**CHANGES, **errors(503), **SSE_DOC}, response_model=TrainResult)
 async def train(
     network_id: NetworkId, body: TrainRequest, request: Request, store: StoreDep,
-    settings: SettingsDep, pool: TrainPoolDep,
+    settings: SettingsDep, pool: TrainPoolDep, bus: EventsDep,
 ) -> Response | TrainResult:
     """Train with the fast loop; `stream: true` or `Accept: text/event-stream` streams progress.
 
@@ -105,15 +109,26 @@ async def train(
             check_live(body, settings, streaming, session.network.spec.layers[0])
     if streaming:
         events = await train_events(store, pool, network_id, body, settings)
-        return StreamingResponse(events, media_type="text/event-stream",
+        return StreamingResponse(_relayed(events, bus, network_id),
+                                 media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache"})
-    return await train_watching(request, store, pool, network_id, body, settings)
+    result = await train_watching(request, store, pool, network_id, body, settings)
+    broadcast.state(bus, network_id, result.state)
+    return result
+
+
+async def _relayed(events: AsyncIterator[str], bus: EventBus, network_id: str
+                   ) -> AsyncIterator[str]:
+    """The training stream, each event also told to the network's follow rooms."""
+    async for chunk in events:
+        yield chunk
+        broadcast.sse_event(bus, network_id, chunk)
 
 
 @router.post("/{network_id}/reset", summary="Back to the initial weights, or a new seed",
              responses=CHANGES)
-async def reset(network_id: NetworkId, store: StoreDep, body: ResetRequest | None = None
-                ) -> NetworkState:
+async def reset(network_id: NetworkId, store: StoreDep, bus: EventsDep,
+                body: ResetRequest | None = None) -> NetworkState:
     """Step 0 and the starting parameters; with `seed`, parameters re-initialised from it."""
     def run(lease: Lease) -> NetworkState:
         with store.edit(network_id, lease=lease, release=True) as session:
@@ -121,7 +136,9 @@ async def reset(network_id: NetworkId, store: StoreDep, body: ResetRequest | Non
             return state_public(session)
 
     async with store.locked(network_id) as lease:
-        return await run_in_threadpool(run, lease)
+        state = await run_in_threadpool(run, lease)
+    broadcast.state(bus, network_id, state)
+    return state
 
 
 @router.get("/{network_id}/predict", summary="Predict over a grid or for given inputs",

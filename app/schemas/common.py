@@ -84,7 +84,8 @@ class ErrorBody(Public):
 
 
 ERROR_TEXT: dict[int, str] = {
-    404: "No such network or dataset (or it expired).",
+    403: "The request needs a secret it did not carry (a room's teacher token).",
+    404: "No such network, dataset or room (or it expired).",
     409: "The network is busy: another call (a training run?) held it longer than the lock "
          "timeout, or another server process changed it first. Try again.",
     413: "Request body above the size limit.",
