@@ -196,7 +196,7 @@ class NetworkUpdate(Strict):
 class NetworkState(Public):
     """A network's spec, parameters and training progress."""
 
-    id: str
+    id: str | None = Field(description="the network's id; null in a follow room's events")
     preset: str | None
     layers: list[int]
     activations: list[str]

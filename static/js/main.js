@@ -2,7 +2,11 @@
 
 import * as api from "./api.js";
 import { esc } from "./format.js";
-import { bindControls } from "./controls.js";
+import { bindCodeExport } from "./codeexport.js";
+import { bindControls, respec } from "./controls.js";
+import { bindShare, startFollowing } from "./follow.js";
+import { bindClasses, syncClasses } from "./multiclass.js";
+import { bindOptimizer, syncOptimizer } from "./optimizer.js";
 import { checkSetup, loadLimits } from "./limits.js";
 import { readHash, recalledSession, toHash, withFallbacks, writeHash } from "./state.js";
 import { Session } from "./session.js";
@@ -50,6 +54,8 @@ function syncForm(dom, { setup, network: state, presets }) {
   dom.speedOut.textContent = `${setup.speed}\u00d7`;
   dom.slow.checked = setup.slow;
   showPresenter(dom, setup.presenter);
+  syncOptimizer(state);
+  syncClasses(state);
 }
 
 /** Small screens (one column) and presenter mode keep the setup in a drawer. */
@@ -137,7 +143,8 @@ function fitLayers(model, name) {
   const layers = model?.layers.slice();
   const entry = datasets.find((d) => d.name === name);
   const own = presets.find((p) => p.name === setup.preset)?.layers;
-  const [inputs, targets] = entry ? [entry.input_names.length, entry.target_names.length]
+  const classes = entry?.classes ? setup.classes ?? entry.classes : null;
+  const [inputs, targets] = entry ? [entry.input_names.length, classes ?? entry.target_names.length]
     : own ? [own[0], own.at(-1)] : [];
   if (!layers || !inputs) return setup.layers ?? null;
   layers[0] = inputs;
@@ -199,11 +206,15 @@ async function main() {
 
   /** Address bar edits, Back and Forward: rebuild the setup the URL now describes. */
   window.addEventListener("hashchange", () => {
+    if (session.readOnly) return;
     if ((location.hash || "#") === toHash(store.state.setup)) return;
     app.reopen(readHash(), { fromUrl: true });
   });
 
   bindControls(app);
+  bindOptimizer(app, respec);
+  bindClasses(app, respec);
+  bindCodeExport(app);
   // The limits come first (a small GET) so a link beyond this server's limits is explained
   // on the page rather than refused by the server.
   const limitsLoaded = loadLimits();
@@ -213,6 +224,12 @@ async function main() {
     view.error(`Could not load the menus: ${err.message}`);
   }
   await limitsLoaded;
+  const follow = document.body.dataset.follow;
+  if (follow !== undefined) {  // /join or /join/CODE: a student's page follows a room
+    startFollowing(app, follow);
+    return;
+  }
+  bindShare(app);
   await app.reopen(store.state.setup, { fromUrl: true });
 }
 
