@@ -5,6 +5,7 @@ import { esc } from "./format.js";
 import { bindCodeExport } from "./codeexport.js";
 import { bindControls, respec } from "./controls.js";
 import { bindShare, startFollowing } from "./follow.js";
+import { bindMatrix } from "./matrix.js";
 import { bindClasses, syncClasses } from "./multiclass.js";
 import { bindOptimizer, syncOptimizer } from "./optimizer.js";
 import { checkSetup, loadLimits } from "./limits.js";
@@ -215,6 +216,7 @@ async function main() {
   bindOptimizer(app, respec);
   bindClasses(app, respec);
   bindCodeExport(app);
+  bindMatrix(app);
   // The limits come first (a small GET) so a link beyond this server's limits is explained
   // on the page rather than refused by the server.
   const limitsLoaded = loadLimits();
