@@ -10,6 +10,7 @@ import { HeatMap, LossChart } from "./plots.js";
 import { PulseLayer } from "./pulses.js";
 import { createRenderer } from "./render.js";
 import { store } from "./store.js";
+import { textAlternative } from "./textalt.js";
 
 const BOUNDARY_RESOLUTION = 48;
 
@@ -40,6 +41,7 @@ export function createView(dom, prefs) {
   const lossChart = new LossChart(dom.lossChart);
   const heatMap = new HeatMap(dom.boundary);
   const pulseLayer = new PulseLayer(dom.pulses);
+  const describeDrawing = textAlternative(document.getElementById("network-text"));
   const renderer = createRenderer(dom.svg, {
     hover: (id, event) => view.hover(id, event),
     leave: () => view.leave(),
@@ -207,6 +209,7 @@ export function createView(dom, prefs) {
     restyle() {
       if (!model) return;
       renderer.restyle();
+      describeDrawing(model);
       if (hovered) showTooltip(hovered, null);
       refreshPanel();
       setStatus();
