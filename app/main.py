@@ -37,6 +37,7 @@ from app.security import (
 )
 from app.settings import Settings
 from app.store import Store, open_store
+from app.trainpool import TrainPool
 from engine.allocator import keep_freed_memory
 
 DESCRIPTION = """
@@ -61,6 +62,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     try:
         yield
     finally:
+        app.state.train_pool.close()
         store.close()
 
 
@@ -90,6 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.store = open_store(
         settings.db, ttl_seconds=settings.session_ttl_hours * 3600,
         lock_timeout=settings.lock_timeout_seconds)
+    app.state.train_pool = TrainPool(settings.train_workers, settings.train_queue)
     app.state.events = EventBus()
     app.state.rooms = Rooms()
     errors.install(app)

@@ -16,6 +16,7 @@ from app.schemas.common import (
     MAX_NEURONS,
     MAX_SAMPLES,
 )
+from app.trainpool import default_workers
 
 LogLevel = Literal["critical", "error", "warning", "info", "debug", "trace"]
 
@@ -68,6 +69,11 @@ class Settings(BaseSettings):
     lock_timeout_seconds: float = Field(
         30.0, gt=0, description="a call waiting this long for a busy network gets 409")
     log_level: LogLevel = Field("info", description="server log detail")
+    train_workers: int = Field(
+        default_factory=default_workers, ge=1, le=256,
+        description="training worker processes per app process (default: one per core)")
+    train_queue: int = Field(
+        64, ge=0, le=10_000, description="trains waiting for a worker; one more gets 503")
 
     frame_ancestors: str = Field(
         "'self'", min_length=1, pattern=r"^[^;,\n]+$",

@@ -389,14 +389,15 @@ class Store(ABC):
         return len(session.dataset.inputs) * sum(a * b for a, b in pairwise(layers))
 
     @contextmanager
-    def edit(self, ident: str, wait: bool = True, lease: Lease | None = None
-             ) -> Iterator[Session]:
+    def edit(self, ident: str, wait: bool = True, lease: Lease | None = None,
+             release: bool = False) -> Iterator[Session]:
         """Hold the network (its lease, unless the caller holds it), yield it, commit it if the
         block ends without error.
 
         On any exception the in-memory copy is dropped, so the next call reloads the last
         committed state: a failed call leaves the network exactly as it was. With
-        `wait=False`, raise WouldBlock at once instead of waiting for the lease.
+        `wait=False`, raise WouldBlock at once instead of waiting for the lease. `release`: the
+        caller's lease goes back in the same commit (its later `unlock` does nothing).
         """
         own = lease is None
         held = self.lock(ident, wait) if lease is None else lease
@@ -405,7 +406,7 @@ class Store(ABC):
                 session = self._load(ident, use_cache=True)
                 try:
                     yield session
-                    self.save(session, held, release=own)
+                    self.save(session, held, release=own or release)
                 except BaseException:
                     self._forget(ident)
                     raise

@@ -2,8 +2,12 @@
 
 import * as api from "./api.js";
 import { esc } from "./format.js";
-import { bindControls } from "./controls.js";
+import { bindCodeExport } from "./codeexport.js";
+import { bindControls, respec } from "./controls.js";
 import { bindShare, startFollowing } from "./follow.js";
+import { bindMatrix } from "./matrix.js";
+import { bindClasses, syncClasses } from "./multiclass.js";
+import { bindOptimizer, syncOptimizer } from "./optimizer.js";
 import { checkSetup, loadLimits } from "./limits.js";
 import { readHash, recalledSession, toHash, withFallbacks, writeHash } from "./state.js";
 import { Session } from "./session.js";
@@ -51,6 +55,8 @@ function syncForm(dom, { setup, network: state, presets }) {
   dom.speedOut.textContent = `${setup.speed}\u00d7`;
   dom.slow.checked = setup.slow;
   showPresenter(dom, setup.presenter);
+  syncOptimizer(state);
+  syncClasses(state);
 }
 
 function showPresenter(dom, on) {
@@ -134,7 +140,8 @@ function fitLayers(model, name) {
   const layers = model?.layers.slice();
   const entry = datasets.find((d) => d.name === name);
   const own = presets.find((p) => p.name === setup.preset)?.layers;
-  const [inputs, targets] = entry ? [entry.input_names.length, entry.target_names.length]
+  const classes = entry?.classes ? setup.classes ?? entry.classes : null;
+  const [inputs, targets] = entry ? [entry.input_names.length, classes ?? entry.target_names.length]
     : own ? [own[0], own.at(-1)] : [];
   if (!layers || !inputs) return setup.layers ?? null;
   layers[0] = inputs;
@@ -199,6 +206,10 @@ async function main() {
   });
 
   bindControls(app);
+  bindOptimizer(app, respec);
+  bindClasses(app, respec);
+  bindCodeExport(app);
+  bindMatrix(app);
   // The limits come first (a small GET) so a link beyond this server's limits is explained
   // on the page rather than refused by the server.
   const limitsLoaded = loadLimits();

@@ -22,12 +22,19 @@ export const PROPERTIES = [
   { name: "loss", type: "string", spec: true },
   { name: "reduction", type: "string", spec: true },
   { name: "init", type: "string", spec: true },
+  { name: "seed", type: "int", spec: true },
+  { name: "optimizer", type: "string", spec: true },
+  { name: "momentum", type: "number", spec: true },
+  { name: "beta1", type: "number", spec: true },
+  { name: "beta2", type: "number", spec: true },
+  { name: "epsilon", type: "number", spec: true },
   { name: "learningRate", type: "number", spec: true },
   { name: "regularization", type: "string", spec: true },
   { name: "regularizationRate", type: "number", spec: true },
   { name: "dataset", type: "string", spec: true },
   { name: "noise", type: "number", spec: true },
   { name: "samples", type: "int", spec: true },
+  { name: "classes", type: "int", spec: true },
   { name: "datasetId", type: "string", spec: true },
   { name: "batchSize", type: "int" },
   { name: "epochs", type: "int", fallback: 200 },
@@ -37,6 +44,8 @@ export const PROPERTIES = [
   { name: "speed", type: "number", fallback: 1 },
   { name: "slow", type: "bool", fallback: false },
   { name: "presenter", type: "bool", fallback: false },
+  { name: "matrix", type: "bool", fallback: false },
+  { name: "rows", type: "bool", fallback: false },  // matrix view: samples in rows (the API's way)
 ];
 
 const BY_NAME = new Map(PROPERTIES.map((p) => [p.name, p]));
@@ -129,15 +138,22 @@ export function specRequest(setup, presets = []) {
   if (setup.loss) body.loss = setup.loss;
   if (setup.reduction) body.reduction = setup.reduction;
   if (setup.init) body.init = setup.init;
+  if (setup.seed !== undefined) body.seed = setup.seed;
+  if (setup.optimizer) body.optimizer = setup.optimizer;
+  for (const key of ["momentum", "beta1", "beta2", "epsilon"]) {
+    if (setup[key] !== undefined) body[key] = setup[key];
+  }
   if (setup.learningRate !== undefined) body.learning_rate = setup.learningRate;
   if (setup.regularization) body.regularization = setup.regularization;
   if (setup.regularizationRate !== undefined) body.regularization_rate = setup.regularizationRate;
   if (setup.datasetId) body.dataset_id = setup.datasetId;
-  else if (setup.dataset || setup.noise !== undefined || setup.samples !== undefined) {
+  else if (setup.dataset || setup.noise !== undefined || setup.samples !== undefined ||
+    setup.classes !== undefined) {
     const own = presets.find((p) => p.name === setup.preset)?.dataset;
     body.dataset = { name: setup.dataset || own || setup.preset };
     if (setup.noise !== undefined) body.dataset.noise = setup.noise;
     if (setup.samples !== undefined) body.dataset.samples = setup.samples;
+    if (setup.classes !== undefined) body.dataset.classes = setup.classes;
   }
   return body;
 }
