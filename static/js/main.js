@@ -6,6 +6,7 @@ import { esc, localNumber } from "./format.js";
 import { bindCodeExport } from "./codeexport.js";
 import { bindControls, respec } from "./controls.js";
 import { bindShare, startFollowing } from "./follow.js";
+import { bindMatrix } from "./matrix.js";
 import { bindClasses, syncClasses } from "./multiclass.js";
 import { bindOptimizer, syncOptimizer } from "./optimizer.js";
 import { checkSetup, loadLimits } from "./limits.js";
@@ -61,8 +62,12 @@ function syncForm(dom, { setup, network: state, presets }) {
   syncClasses(state);
 }
 
+/** Small screens (one column) and presenter mode keep the setup in a drawer. */
+const NARROW = window.matchMedia("(max-width: 1024px)");
+
 function showPresenter(dom, on) {
   document.body.classList.toggle("presenter", Boolean(on));
+  document.body.classList.toggle("setup-drawer", Boolean(on) || NARROW.matches);
   dom.presenter.setAttribute("aria-pressed", String(Boolean(on)));
 }
 
@@ -206,6 +211,9 @@ async function main() {
     if (changed.includes("limits")) view.refreshHeads();
   });
 
+  NARROW.addEventListener("change", () => showPresenter(dom, store.state.setup.presenter));
+  showPresenter(dom, store.state.setup.presenter);
+
   /** Address bar edits, Back and Forward: rebuild the setup the URL now describes. */
   window.addEventListener("hashchange", () => {
     if (session.readOnly) return;
@@ -217,6 +225,7 @@ async function main() {
   bindOptimizer(app, respec);
   bindClasses(app, respec);
   bindCodeExport(app);
+  bindMatrix(app);
   // The limits come first (a small GET) so a link beyond this server's limits is explained
   // on the page rather than refused by the server.
   const limitsLoaded = loadLimits();

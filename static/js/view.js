@@ -12,6 +12,7 @@ import { argmax, classCells, showAccuracy } from "./multiclass.js";
 import { PulseLayer } from "./pulses.js";
 import { createRenderer } from "./render.js";
 import { store } from "./store.js";
+import { textAlternative } from "./textalt.js";
 
 const BOUNDARY_RESOLUTION = 48;
 
@@ -42,6 +43,7 @@ export function createView(dom, prefs) {
   const lossChart = new LossChart(dom.lossChart);
   const heatMap = new HeatMap(dom.boundary);
   const pulseLayer = new PulseLayer(dom.pulses);
+  const describeDrawing = textAlternative(document.getElementById("network-text"));
   const renderer = createRenderer(dom.svg, {
     hover: (id, event) => view.hover(id, event),
     leave: () => view.leave(),
@@ -60,6 +62,7 @@ export function createView(dom, prefs) {
 
   function refreshPanel() {
     renderPanel(dom.panel, model, selected);
+    document.body.classList.toggle("explaining", Boolean(selected));  // a sheet on small screens
     dom.svg.querySelectorAll(".selected").forEach((el) => el.classList.remove("selected"));
     if (selected) dom.svg.querySelector(`#${selected}`)?.classList.add("selected");
   }
@@ -226,6 +229,7 @@ export function createView(dom, prefs) {
     restyle() {
       if (!model) return;
       renderer.restyle();
+      describeDrawing(model);
       if (hovered) showTooltip(hovered, null);
       refreshPanel();
       setStatus();
