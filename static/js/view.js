@@ -11,6 +11,7 @@ import { argmax, classCells, showAccuracy } from "./multiclass.js";
 import { PulseLayer } from "./pulses.js";
 import { createRenderer } from "./render.js";
 import { store } from "./store.js";
+import { textAlternative } from "./textalt.js";
 
 const BOUNDARY_RESOLUTION = 48;
 
@@ -41,6 +42,7 @@ export function createView(dom, prefs) {
   const lossChart = new LossChart(dom.lossChart);
   const heatMap = new HeatMap(dom.boundary);
   const pulseLayer = new PulseLayer(dom.pulses);
+  const describeDrawing = textAlternative(document.getElementById("network-text"));
   const renderer = createRenderer(dom.svg, {
     hover: (id, event) => view.hover(id, event),
     leave: () => view.leave(),
@@ -225,6 +227,7 @@ export function createView(dom, prefs) {
     restyle() {
       if (!model) return;
       renderer.restyle();
+      describeDrawing(model);
       if (hovered) showTooltip(hovered, null);
       refreshPanel();
       setStatus();
