@@ -15,6 +15,23 @@ def state_of(server_url: str, ident: str) -> dict:
     return httpx.get(f"{server_url}/api/networks/{ident}").json()
 
 
+def copied_link(page: Page, says: str) -> str:
+    """Click Copy link, wait for the status to say `says`, return the clipboard's link."""
+    page.get_by_test_id("copy-link").click()
+    expect(page.get_by_test_id("share-status")).to_contain_text(says)
+    return str(page.evaluate("navigator.clipboard.readText()"))
+
+
+def reopened(page: Page, server_url: str, link: str) -> dict:
+    """The state of the network a second tab builds from `link`."""
+    other = page.context.new_page()
+    other.goto(link)
+    other.wait_for_selector("body[data-ready=true]")
+    state = state_of(server_url, network_id(other))
+    other.close()
+    return state
+
+
 def train(page: Page, epochs: str) -> None:
     set_field(page, "epochs", epochs)
     page.get_by_test_id("train").click()
@@ -48,17 +65,11 @@ def test_copy_link_reopens_the_trained_weights(page: Page, server_url: str) -> N
     open_page(page, "#preset=xor")
     train(page, "50")
     trained = state_of(server_url, network_id(page))
-    page.get_by_test_id("copy-link").click()
-    expect(page.get_by_test_id("share-status")).to_contain_text("weights are in the link")
-    link = page.evaluate("navigator.clipboard.readText()")
+    link = copied_link(page, "weights are in the link")
     assert "wb=" in link
-    other = page.context.new_page()
-    other.goto(link)
-    other.wait_for_selector("body[data-ready=true]")
-    reopened = state_of(server_url, network_id(other))
-    assert reopened["id"] != trained["id"]
-    assert reopened["weights"] == trained["weights"] and reopened["biases"] == trained["biases"]
-    other.close()
+    opened = reopened(page, server_url, link)
+    assert opened["id"] != trained["id"]
+    assert opened["weights"] == trained["weights"] and opened["biases"] == trained["biases"]
 
 
 def test_a_large_networks_link_names_a_snapshot_copied_on_open(page: Page,
@@ -67,15 +78,9 @@ def test_a_large_networks_link_names_a_snapshot_copied_on_open(page: Page,
     open_page(page, "#preset=xor&layers=2,16,16,1&activations=tanh,tanh,sigmoid")
     train(page, "20")
     trained = state_of(server_url, network_id(page))
-    page.get_by_test_id("copy-link").click()
-    expect(page.get_by_test_id("share-status")).to_contain_text("snapshot")
-    link = page.evaluate("navigator.clipboard.readText()")
+    link = copied_link(page, "snapshot")
     assert "from=" in link and "wb=" not in link
-    other = page.context.new_page()
-    other.goto(link)
-    other.wait_for_selector("body[data-ready=true]")
-    reopened = state_of(server_url, network_id(other))
-    assert reopened["weights"] == trained["weights"] and reopened["step"] == 20
+    opened = reopened(page, server_url, link)
+    assert opened["weights"] == trained["weights"] and opened["step"] == 20
     snapshot = link.split("from=")[1].split("&")[0]
-    assert reopened["id"] not in (snapshot, trained["id"])
-    other.close()
+    assert opened["id"] not in (snapshot, trained["id"])
