@@ -60,8 +60,12 @@ function syncForm(dom, { setup, network: state, presets }) {
   syncClasses(state);
 }
 
+/** Small screens (one column) and presenter mode keep the setup in a drawer. */
+const NARROW = window.matchMedia("(max-width: 1024px)");
+
 function showPresenter(dom, on) {
   document.body.classList.toggle("presenter", Boolean(on));
+  document.body.classList.toggle("setup-drawer", Boolean(on) || NARROW.matches);
   dom.presenter.setAttribute("aria-pressed", String(Boolean(on)));
 }
 
@@ -198,6 +202,9 @@ async function main() {
     if (changed.includes("setup")) showPresenter(dom, state.setup.presenter);
     if (changed.includes("limits")) view.refreshHeads();
   });
+
+  NARROW.addEventListener("change", () => showPresenter(dom, store.state.setup.presenter));
+  showPresenter(dom, store.state.setup.presenter);
 
   /** Address bar edits, Back and Forward: rebuild the setup the URL now describes. */
   window.addEventListener("hashchange", () => {

@@ -61,6 +61,7 @@ export function createView(dom, prefs) {
 
   function refreshPanel() {
     renderPanel(dom.panel, model, selected);
+    document.body.classList.toggle("explaining", Boolean(selected));  // a sheet on small screens
     dom.svg.querySelectorAll(".selected").forEach((el) => el.classList.remove("selected"));
     if (selected) dom.svg.querySelector(`#${selected}`)?.classList.add("selected");
   }
