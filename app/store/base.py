@@ -224,10 +224,15 @@ class Store(ABC):
             pause = min(pause * 2, POLL_MAX_SECONDS)
         return lease
 
+    async def _attempt_async(self, ident: str) -> Lease | None:
+        if self.inline_ok:  # an in-process database: a try costs microseconds
+            return self._attempt(ident)
+        return await asyncio.to_thread(self._attempt, ident)  # a round trip: off the loop
+
     async def lock_async(self, ident: str, wait: bool = True) -> Lease:
         """The network's lease, waiting on the event loop (no thread held) up to the timeout."""
         deadline, pause = time.monotonic() + self.lock_timeout, POLL_FIRST_SECONDS
-        while (lease := self._attempt(ident)) is None:
+        while (lease := await self._attempt_async(ident)) is None:
             if not wait:
                 raise WouldBlock(ident)
             if time.monotonic() > deadline:
@@ -251,7 +256,10 @@ class Store(ABC):
         try:
             yield lease
         finally:
-            self.unlock(lease)
+            if self.inline_ok:
+                self.unlock(lease)
+            else:
+                await asyncio.to_thread(self.unlock, lease)
 
     def renew(self) -> None:
         """Push back the expiry of every lease this process holds."""

@@ -196,10 +196,15 @@ async function upload(app) {
   const file = app.dom.csv.files[0];
   if (!file) return;
   try {
-    const data = await api.uploadDataset(file);
+    const classColumn = app.dom.root.querySelector("#csv-class").value.trim();
+    const data = await api.uploadDataset(file, { class_column: classColumn,
+      target_columns: app.dom.root.querySelector("#csv-targets").value.trim() });
     const hidden = app.view.model.layers.slice(1, -1);
     const layers = [data.input_names.length, ...hidden, data.target_names.length];
-    const next = change(setupOf(), { datasetId: data.id, dataset: null, layers, activations: null });
+    // A class column's one-hot targets want softmax and cross-entropy (multiclass.js).
+    const pairing = classColumn ? softmaxPatch(app.view.model) : { activations: null };
+    const next = change(setupOf(), { datasetId: data.id, dataset: null, classes: null, layers,
+      ...pairing });
     const { problems } = checkSetup(next);
     if (problems.length) {
       app.view.error(`${file.name} cannot be used: ${problems.join("; ")} ` +
