@@ -8,6 +8,7 @@ import { bindShare, startFollowing } from "./follow.js";
 import { bindMatrix } from "./matrix.js";
 import { bindClasses, syncClasses } from "./multiclass.js";
 import { bindOptimizer, syncOptimizer } from "./optimizer.js";
+import { bindSaveOpen } from "./savefile.js";
 import { checkSetup, loadLimits } from "./limits.js";
 import { readHash, recalledSession, toHash, withFallbacks, writeHash } from "./state.js";
 import { Session } from "./session.js";
@@ -217,6 +218,7 @@ async function main() {
   bindClasses(app, respec);
   bindCodeExport(app);
   bindMatrix(app);
+  bindSaveOpen(app);
   // The limits come first (a small GET) so a link beyond this server's limits is explained
   // on the page rather than refused by the server.
   const limitsLoaded = loadLimits();
