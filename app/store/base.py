@@ -8,8 +8,9 @@ Policy (also in README, "## API" and "Serving a school"):
   (owner token, expiry). The lease excludes every other call on that network in every
   process and machine on the store; a process renews the leases it holds every few seconds,
   so the lease of a killed process runs out after LEASE_SECONDS and the network is free again.
-  Waiting for a lease polls (asynchronously in the app: no thread waits), up to
-  `lock_timeout` seconds, then Busy (409).
+  Waiting for a lease never holds a thread in the app: a waiter sleeps on the event loop
+  until this process gives the lease back (or, held by another process, asks the database
+  again every few milliseconds), up to `lock_timeout` seconds, then Busy (409).
 - Each row carries a version, bumped by every write. A process caches recent sessions and
   serves one from the cache only while its version is still the row's (one small read),
   so no process ever answers from, or builds on, a stale copy.
@@ -51,6 +52,7 @@ TOUCH_EVERY_SECONDS = 60.0
 LEASE_SECONDS = 10.0  # a lease not renewed for this long is free (its holder died)
 RENEW_EVERY_SECONDS = 2.0
 POLL_FIRST_SECONDS, POLL_MAX_SECONDS = 0.002, 0.025  # lease waits: backoff between tries
+LOCAL_RECHECK_SECONDS = 0.25  # a waiter woken by a release in this process rechecks anyway
 
 
 class NotFound(LookupError):
@@ -155,6 +157,7 @@ class Store(ABC):
         self._cache_size = cache_size
         self._guards: dict[str, threading.Lock] = {}  # in-memory copies being changed
         self._held: dict[str, Lease] = {}  # leases this process holds, by owner
+        self._wakers: dict[str, list[tuple[asyncio.AbstractEventLoop, asyncio.Event]]] = {}
         self._mutex = threading.Lock()
         self._next_sweep = 0.0
         self._renewer: threading.Thread | None = None
@@ -238,19 +241,49 @@ class Store(ABC):
         while (lease := await self._attempt_async(ident)) is None:
             if not wait:
                 raise WouldBlock(ident)
-            if time.monotonic() > deadline:
+            left = deadline - time.monotonic()
+            if left <= 0:
                 raise self._busy(ident)
-            await asyncio.sleep(pause)
-            pause = min(pause * 2, POLL_MAX_SECONDS)
+            if self._locally_held(ident):  # sleep until this process lets it go
+                await self._released(ident, min(left, LOCAL_RECHECK_SECONDS))
+            else:  # held elsewhere: ask the database again soon
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, POLL_MAX_SECONDS)
         return lease
+
+    async def _released(self, ident: str, timeout: float) -> None:
+        """Wait (on the event loop) until a lease on `ident` in this process is given back."""
+        loop, event = asyncio.get_running_loop(), asyncio.Event()
+        with self._mutex:
+            self._wakers.setdefault(ident, []).append((loop, event))
+        try:
+            await asyncio.wait_for(event.wait(), timeout)
+        except TimeoutError:
+            pass
+        finally:
+            with self._mutex:
+                wakers = self._wakers.get(ident, [])
+                if (loop, event) in wakers:
+                    wakers.remove((loop, event))
+
+    def _wake(self, ident: str) -> None:
+        """Tell this process's waiters for `ident` that its lease is free (from any thread)."""
+        with self._mutex:
+            wakers = self._wakers.pop(ident, [])
+        for loop, event in wakers:
+            loop.call_soon_threadsafe(event.set)
 
     def unlock(self, lease: Lease) -> None:
         """Give the lease back (if it is still ours)."""
         with self._mutex:
             if self._held.pop(lease.owner, None) is None:
                 return
-        with self._tx() as db:
-            db.execute("DELETE FROM leases WHERE id = ? AND owner = ?", (lease.ident, lease.owner))
+        try:
+            with self._tx() as db:
+                db.execute("DELETE FROM leases WHERE id = ? AND owner = ?",
+                           (lease.ident, lease.owner))
+        finally:
+            self._wake(lease.ident)
 
     @asynccontextmanager
     async def locked(self, ident: str, wait: bool = True) -> AsyncIterator[Lease]:
@@ -456,6 +489,7 @@ class Store(ABC):
         if release:
             with self._mutex:
                 self._held.pop(lease.owner, None)
+            self._wake(lease.ident)
         session.history_saved = len(history)
         session.version += 1
         session.updated_at = session.used_at = now
