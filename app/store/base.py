@@ -34,7 +34,7 @@ import time
 from abc import ABC, abstractmethod
 from array import array
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -512,6 +512,50 @@ class Store(ABC):
             db.execute("UPDATE datasets SET used = ? WHERE id = ?", (time.time(), ident))
         return Dataset.from_trusted_dict(loads(row[0]))
 
+    # -- follow rooms (app/rooms.py): shared by every process on the store -------------------
+    def put_room(self, code: str, network_id: str, token_hash: bytes, created: float) -> bool:
+        """Store a new room; False if the code is taken."""
+        with self._tx() as db:
+            return db.execute(
+                "INSERT INTO rooms VALUES (?, ?, ?, ?) ON CONFLICT (code) DO NOTHING",
+                (code, network_id, token_hash, created)).rowcount == 1
+
+    def get_room(self, code: str) -> tuple[str, bytes, float] | None:
+        """(network_id, token_hash, created) of an open room, or None."""
+        with self._read() as db:
+            row = db.execute("SELECT network_id, token_hash, created FROM rooms WHERE code = ?",
+                             (code,)).fetchone()
+        return None if row is None else (row[0], bytes(row[1]), float(row[2]))
+
+    def delete_room(self, code: str) -> None:
+        """Forget a room."""
+        with self._tx() as db:
+            db.execute("DELETE FROM rooms WHERE code = ?", (code,))
+
+    def rooms_of(self, network_id: str) -> list[str]:
+        """Codes of the rooms following a network."""
+        with self._read() as db:
+            rows = db.execute("SELECT code FROM rooms WHERE network_id = ?",
+                              (network_id,)).fetchall()
+        return [r[0] for r in rows]
+
+    def room_count(self) -> int:
+        """How many rooms are open."""
+        with self._read() as db:
+            return int(db.execute("SELECT COUNT(*) FROM rooms").fetchone()[0])
+
+    # -- events for other processes (follow mode); an engine shared by processes overrides --
+    shares_events = False
+
+    def publish_event(self, origin: str, channel: str, event: str, data: str) -> None:
+        """Hand an event to the other processes on this store (none for an embedded one)."""
+        return
+
+    def listen_events(self, deliver: Callable[[str, str, str, str], None]) -> None:
+        """Call deliver(origin, channel, event, data) for every event published on the store
+        (from a background thread) until close(); nothing for an embedded store."""
+        return
+
     # -- expiry -----------------------------------------------------------------------------
     def sweep(self, now: float | None = None) -> int:
         """Delete sessions and datasets idle for longer than the TTL; returns how many."""
@@ -524,6 +568,7 @@ class Store(ABC):
             db.execute("DELETE FROM history WHERE id NOT IN (SELECT id FROM sessions)")
             removed += db.execute("DELETE FROM datasets WHERE used < ?", (cutoff,)).rowcount
             db.execute("DELETE FROM leases WHERE expires < ?", (time.time(),))
+            db.execute("DELETE FROM rooms WHERE network_id NOT IN (SELECT id FROM sessions)")
         for ident in gone:
             self._forget(ident)
         return int(removed)
