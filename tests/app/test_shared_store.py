@@ -103,3 +103,22 @@ def test_postgres_lost_while_serving_is_503_then_back() -> None:
     assert "database" in lost.json()["message"] and int(lost.headers["retry-after"]) > 0
     assert health.status_code == 200
     assert back.status_code == 200 and back.json()["step"] == 0
+
+
+def test_kill_9_of_one_process_frees_its_network_within_the_lease(two_apps: list[LiveApp]
+                                                                  ) -> None:
+    first, second = two_apps
+    body = {"layers": [2, 64, 64, 1], "activations": ["tanh", "tanh", "sigmoid"],
+            "loss": "bce", "dataset": {"name": "circle", "samples": 2000, "seed": 1}}
+    ident = httpx.post(f"{first.url}/api/networks", json=body).json()["id"]
+    with httpx.stream("POST", f"{first.url}/api/networks/{ident}/train", timeout=60,
+                      json={"epochs": 100_000, "stream": True}) as stream:
+        for line in stream.iter_lines():
+            if line == "event: progress":
+                break  # the first process holds the network's lease now
+        first.process.kill()
+        first.process.wait()
+    response = httpx.patch(f"{second.url}/api/networks/{ident}", json={"learning_rate": 0.2},
+                           timeout=60)
+    assert response.status_code == 200  # not 409 (30 s): the dead process's lease ran out (10 s)
+    assert httpx.get(f"{second.url}/api/health").status_code == 200
