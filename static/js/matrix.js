@@ -32,14 +32,23 @@ function table(rows, cols, cell, label, shape) {
   return `<figure class="mat"><table>${html}</table><figcaption>${label} <span class="shape">${shape}</span></figcaption></figure>`;
 }
 
-/** A column (or, in rows mode, a row) of one sample's node values. */
+const BATCH_FIELDS = ["z", "a", "grad_z", "grad_a"];
+
+/** Samples × neurons: every sample's values when the trace brought them, else the focus row. */
+function sampleRows(model, layer, field) {
+  const batch = BATCH_FIELDS.includes(field) ? model.batch?.[layer]?.[field] : null;
+  if (batch) return batch;
+  return [Array.from({ length: model.layers[layer] }, (_, i) => model.nodes.get(nodeId(layer, i))?.[field] ?? null)];
+}
+
+/** Node values as a matrix: neurons × samples (columns mode) or samples × neurons (rows). */
 function vector(model, layer, field, label, rows, kind) {
-  const size = model.layers[layer];
-  const node = (i) => model.nodes.get(nodeId(layer, i));
-  const cell = (i) => ({ value: node(i)?.[field] ?? null, ref: nodeId(layer, i), kind });
-  const n = size;
-  return rows ? table(1, n, (_, j) => cell(j), label, `1\u00d7${n}`)
-    : table(n, 1, (i) => cell(i), label, `${n}\u00d71`);
+  const data = sampleRows(model, layer, field);
+  const [m, n] = [data.length, model.layers[layer]];
+  const focus = m > 1 ? model.focus ?? 0 : -1;
+  const cell = (s, i) => ({ value: data[s][i], ref: nodeId(layer, i), kind: s === focus ? `${kind} focus` : kind });
+  return rows ? table(m, n, cell, label, `${m}\u00d7${n}`)
+    : table(n, m, (i, s) => cell(s, i), label, `${n}\u00d7${m}`);
 }
 
 /** W (or Wᵀ in rows mode) of layer l from the edges: `field` weight, grad, new_weight. */
@@ -102,8 +111,12 @@ export function matrixHtml(model, rows) {
   const convention = rows
     ? "Samples in <b>rows</b>, as the API sends them: A is m\u00d7n, Z = A\u00b7W\u1d40 + b."
     : "Samples in <b>columns</b>, as in the L-layer article: A is n\u00d7m, Z = W\u00b7A + b.";
-  let html = `<div class="matrix-head"><p>${convention} A, Z, dZ and dA show sample ${sample}'s ` +
-    `${rows ? "row" : "column"} (of m = ${m}); W, b, dW and db are the layer's (dW, db over the batch).</p>` +
+  const what = model.batch
+    ? `A, Z, dZ and dA hold all m = ${m} samples (sample ${sample}'s ${rows ? "row" : "column"} shaded); ` +
+      "dZ is each sample's own \u2202loss/\u2202Z, so dW = dZ\u00b7A\u1d40/m is the batch's."
+    : `A, Z, dZ and dA show sample ${sample}'s ${rows ? "row" : "column"} (of m = ${m}; ` +
+      "networks of up to 65,536 samples \u00d7 neurons show them all after the next phase).";
+  let html = `<div class="matrix-head"><p>${convention} ${what} W, b, dW and db are the layer's.</p>` +
     `<button type="button" data-testid="matrix-flip" class="flip">${rows ? "Samples in columns" : "Samples in rows"}</button></div>`;
   for (let l = 1; l < model.layers.length; l++) {
     html += `<section class="layer-block" data-layer="${l}"><h3>Layer ${l} ` +
@@ -114,6 +127,16 @@ export function matrixHtml(model, rows) {
     html += "</section>";
   }
   return html;
+}
+
+const MAX_MATRIX_NUMBERS = 65536;  // app/schemas/training.py
+
+/** The extra fields of a step request: every sample's values while the view is open. */
+export function stepExtras(model) {
+  if (!store.state.setup.matrix || !model) return {};
+  const m = model.data?.samples ?? model.data?.inputs?.length ?? Infinity;
+  const neurons = model.layers.reduce((a, b) => a + b, 0);
+  return m * neurons <= MAX_MATRIX_NUMBERS ? { matrices: true } : {};
 }
 
 /** Light an id's entries and its element in the drawing (and only those). */

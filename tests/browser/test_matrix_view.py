@@ -25,6 +25,12 @@ def test_dw_entries_equal_the_traces_edge_gradients(page: Page, server_url: str)
         assert float(cell.get_attribute("data-value") or "nan") == edge["grad"]
     # W is 3×2 in layer 1 (neurons × inputs), its caption says so
     assert "3×2" in view.locator("[data-layer='1'] .mat figcaption").first.inner_text()
+    # A⁰ holds all 4 samples in columns: the XOR inputs, column by column
+    inputs = view.locator("[data-layer='1'] .phase-forward .mat").nth(1)
+    expect(inputs.locator("figcaption")).to_contain_text("2×4")
+    column_major = [float(v or "nan") for v in
+                    (td.get_attribute("data-value") for td in inputs.locator("td").all())]
+    assert column_major == [0, 0, 1, 1, 0, 1, 0, 1]
 
 
 def test_hover_lights_the_edge_and_back_and_the_convention_flips(page: Page) -> None:
