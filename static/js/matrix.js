@@ -41,14 +41,29 @@ function sampleRows(model, layer, field) {
   return [Array.from({ length: model.layers[layer] }, (_, i) => model.nodes.get(nodeId(layer, i))?.[field] ?? null)];
 }
 
+// Beyond this many samples a matrix shows the first ones and the focus sample, and says so.
+export const SHOWN_SAMPLES = 24;
+// Layers with more weights than this start collapsed (open one to read it).
+export const OPEN_WEIGHTS = 1024;
+
+/** The samples a matrix shows: all of a small batch, else the first ones and the focus. */
+function shownSamples(m, focus) {
+  if (m <= SHOWN_SAMPLES) return [...Array(m).keys()];
+  const first = [...Array(SHOWN_SAMPLES - 1).keys()];
+  return focus >= SHOWN_SAMPLES - 1 ? [...first, focus] : [...first, SHOWN_SAMPLES - 1];
+}
+
 /** Node values as a matrix: neurons × samples (columns mode) or samples × neurons (rows). */
 function vector(model, layer, field, label, rows, kind) {
   const data = sampleRows(model, layer, field);
   const [m, n] = [data.length, model.layers[layer]];
   const focus = m > 1 ? model.focus ?? 0 : -1;
-  const cell = (s, i) => ({ value: data[s][i], ref: nodeId(layer, i), kind: s === focus ? `${kind} focus` : kind });
-  return rows ? table(m, n, cell, label, `${m}\u00d7${n}`)
-    : table(n, m, (i, s) => cell(s, i), label, `${n}\u00d7${m}`);
+  const shown = shownSamples(m, focus);
+  const more = shown.length < m ? ` (${shown.length} shown)` : "";
+  const cell = (s, i) => ({ value: data[shown[s]][i], ref: nodeId(layer, i),
+    kind: shown[s] === focus ? `${kind} focus` : kind });
+  return rows ? table(shown.length, n, cell, label, `${m}\u00d7${n}${more}`)
+    : table(n, shown.length, (i, s) => cell(s, i), label, `${n}\u00d7${m}${more}`);
 }
 
 /** W (or Wᵀ in rows mode) of layer l from the edges: `field` weight, grad, new_weight. */
@@ -119,13 +134,24 @@ export function matrixHtml(model, rows) {
   let html = `<div class="matrix-head"><p>${convention} ${what} W, b, dW and db are the layer's.</p>` +
     `<button type="button" data-testid="matrix-flip" class="flip">${rows ? "Samples in columns" : "Samples in rows"}</button></div>`;
   for (let l = 1; l < model.layers.length; l++) {
-    html += `<section class="layer-block" data-layer="${l}"><h3>Layer ${l} ` +
-      `<span class="shape">(${model.layers[l]} neurons \u2190 ${model.layers[l - 1]})</span></h3>`;
-    html += `<div class="phase-forward${model.done.has("forward") ? "" : " empty"}">${forwardRow(model, l, rows)}</div>`;
-    if (model.done.has("backward")) html += `<div class="phase-backward">${backwardRow(model, l, rows)}</div>`;
-    if (model.done.has("update")) html += `<div class="phase-update">${updateRow(model, l)}</div>`;
-    html += "</section>";
+    const open = opened.has(l) || (!closed.has(l) && model.layers[l] * model.layers[l - 1] <= OPEN_WEIGHTS);
+    html += `<details class="layer-block" data-layer="${l}"${open ? " open" : ""}><summary>Layer ${l} ` +
+      `<span class="shape">(${model.layers[l]} neurons \u2190 ${model.layers[l - 1]}, ` +
+      `${model.layers[l] * model.layers[l - 1]} weights)</span></summary>`;
+    if (open) html += layerHtml(model, l, rows);  // a closed layer costs nothing to draw
+    html += "</details>";
   }
+  return html;
+}
+
+// Layers the reader opened or closed by hand (by index), kept while the page lives.
+const opened = new Set();
+const closed = new Set();
+
+function layerHtml(model, l, rows) {
+  let html = `<div class="phase-forward${model.done.has("forward") ? "" : " empty"}">${forwardRow(model, l, rows)}</div>`;
+  if (model.done.has("backward")) html += `<div class="phase-backward">${backwardRow(model, l, rows)}</div>`;
+  if (model.done.has("update")) html += `<div class="phase-update">${updateRow(model, l)}</div>`;
   return html;
 }
 
@@ -183,6 +209,17 @@ export function bindMatrix(app) {
   root.addEventListener("click", (event) => {
     if (event.target.closest("[data-testid=matrix-flip]")) set({ rows: !store.state.setup.rows });
   });
+  // Opening a collapsed layer draws it; the choice sticks across redraws.
+  root.addEventListener("toggle", (event) => {
+    const block = event.target.closest?.("details.layer-block");
+    if (!block) return;
+    const l = Number(block.dataset.layer);
+    const has = block.querySelector(".phase-forward");
+    if (block.open) { opened.add(l); closed.delete(l); } else { closed.add(l); opened.delete(l); }
+    if (block.open && !has && app.view.model) {
+      block.insertAdjacentHTML("beforeend", layerHtml(app.view.model, l, Boolean(store.state.setup.rows)));
+    }
+  }, true);
   root.addEventListener("mouseover", (event) => light(root, svg, event.target.closest("td")?.dataset.ref));
   root.addEventListener("mouseleave", () => light(root, svg, null));
   svg.addEventListener("mouseover", (event) => {

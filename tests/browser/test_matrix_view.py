@@ -51,3 +51,19 @@ def test_hover_lights_the_edge_and_back_and_the_convention_flips(page: Page) -> 
     page.get_by_test_id("matrix-toggle").click()
     expect(view).to_be_hidden()
     assert "matrix" not in page.evaluate("location.hash")
+
+
+def test_a_large_layer_starts_collapsed_and_many_samples_are_cut(page: Page) -> None:
+    open_page(page, "#preset=xor&dataset=circle&layers=2,40,40,1"
+                    "&activations=tanh,tanh,sigmoid&matrix=1")
+    page.get_by_test_id("forward").click()
+    idle(page)
+    view = page.get_by_test_id("matrix-view")
+    big = view.locator("details[data-layer='2']")
+    expect(big).not_to_have_attribute("open", "")
+    assert big.locator("td").count() == 0
+    big.locator("summary").click()
+    expect(big.locator("figcaption").first).to_contain_text("40×40")
+    inputs = view.locator("details[data-layer='1'] .phase-forward .mat").nth(1)
+    expect(inputs.locator("figcaption")).to_contain_text("2×200 (24 shown)")
+    assert inputs.locator("td").count() == 2 * 24
