@@ -21,7 +21,7 @@ from engine.data.datasets import BuiltinDataset, Dataset
 from engine.errors import DivergenceError
 from engine.nn.network import Network
 from engine.nn.spec import NetworkSpec
-from engine.nn.trace import EdgeTrace, LayerTrace, NodeTrace, StepTrace
+from engine.nn.trace import EdgeTrace, LayerTrace, NodeTrace, StepTrace, batch_matrices
 from engine.presets import Preset
 
 MAX_HISTORY_POINTS = 1000
@@ -100,10 +100,16 @@ def _head(network_id: str, trace: StepTrace) -> dict[str, Any]:
     }
 
 
-def trace_json(network_id: str, trace: StepTrace) -> bytes:
+def _matrices(trace: StepTrace) -> list[dict[str, Any]]:
+    """Every sample's node values per layer (NumPy arrays, written by orjson)."""
+    return [{"layer": k, **layer} for k, layer in enumerate(batch_matrices(trace))]
+
+
+def trace_json(network_id: str, trace: StepTrace, matrices: bool = False) -> bytes:
     """A StepTrace as the JSON of `TraceOut`; DivergenceError if it holds NaN/inf.
 
     Written with plain dicts rather than models: this is the hot path of every step.
+    `matrices` adds every sample's node values per layer (NumPy arrays, written by orjson).
     """
     nodes, edges = [_node(n) for n in trace.nodes], [_edge(e) for e in trace.edges]
     doc = {**_head(network_id, trace), "nodes": nodes, "edges": edges}
@@ -115,6 +121,7 @@ def trace_json(network_id: str, trace: StepTrace) -> bytes:
         numbers += (e["weight"], e["signal"], e["grad"], e["new_weight"])
     if not all(x is None or math.isfinite(x) for x in numbers):
         raise _overflowed(trace)
+    doc["matrices"] = _matrices(trace) if matrices else None
     return orjson.dumps(doc, option=orjson.OPT_SERIALIZE_NUMPY)
 
 
@@ -148,16 +155,18 @@ def _finite(layer: LayerTrace) -> bool:
     return all(a is None or bool(np.isfinite(a).all()) for a in arrays)
 
 
-def trace_layers_json(network_id: str, trace: StepTrace) -> bytes:
+def trace_layers_json(network_id: str, trace: StepTrace, matrices: bool = False) -> bytes:
     """A StepTrace as the JSON of `TraceLayersOut` (`?form=layers`): the numbers of
-    `trace_json` as per-layer float64 arrays; DivergenceError if any is NaN/inf."""
+    `trace_json` as per-layer float64 arrays; DivergenceError if any is NaN/inf.
+    `matrices` adds the same `matrices` as `trace_json`'s (lists: the matrix view reads them)."""
     numbers = [trace.loss, *(trace.outputs or ())]
     if not (all(x is None or math.isfinite(x) for x in numbers)
             and all(_finite(layer) for layer in trace.layers)):
         raise _overflowed(trace)
     doc = {"form": "layers", **_head(network_id, trace),
-           "layers": [_layer(layer) for layer in trace.layers]}
-    return orjson.dumps(doc)
+           "layers": [_layer(layer) for layer in trace.layers],
+           "matrices": _matrices(trace) if matrices else None}
+    return orjson.dumps(doc, option=orjson.OPT_SERIALIZE_NUMPY)
 
 
 def data_bounds(inputs: np.ndarray, pad: float = 0.1) -> list[list[float]] | None:

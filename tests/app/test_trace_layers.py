@@ -122,3 +122,15 @@ def test_overflow_in_the_layer_form_is_a_422(client: TestClient, make_network: M
     refused = [r for r in responses if r.status_code != 200]
     assert refused and refused[0].status_code == 422
     assert "learning rate" in refused[0].json()["message"]
+
+
+def test_the_layer_form_carries_every_samples_matrices_when_asked(
+        client: TestClient, make_network: MakeNetwork) -> None:
+    body = random_body(4)
+    one, other = make_network(**body)["id"], make_network(**body)["id"]
+    edges = client.post(f"/api/networks/{one}/step", json={"phase": "backward",
+                                                             "matrices": True}).json()
+    layers = client.post(f"/api/networks/{other}/step?form=layers",
+                         json={"phase": "backward", "matrices": True}).json()
+    assert layers["matrices"] == edges["matrices"] and len(layers["matrices"]) == 4
+    assert same_numbers(edges, layers) > 0
