@@ -132,5 +132,6 @@ def test_the_layer_form_carries_every_samples_matrices_when_asked(
                                                              "matrices": True}).json()
     layers = client.post(f"/api/networks/{other}/step?form=layers",
                          json={"phase": "backward", "matrices": True}).json()
-    assert layers["matrices"] == edges["matrices"] and len(layers["matrices"]) == 4
+    assert layers["matrices"] == edges["matrices"]
+    assert len(layers["matrices"]) == len(body["layers"])
     assert same_numbers(edges, layers) > 0
