@@ -132,6 +132,22 @@ function targetIds(model) {
   return Array.from({ length: model.layers.at(-1) }, (_, i) => `target-${i}`);
 }
 
+/**
+ * The loss, said truthfully: with one sample E is its output against its target; with several,
+ * the sample on screen is one of them and E is the batch's loss (mean or sum), not its own.
+ */
+export function lossNarration(model) {
+  const out = model.outputs?.map(fmt).join(", ");
+  const tgt = model.targets?.map(fmt).join(", ");
+  const m = model.data?.samples ?? 1;
+  if (m <= 1) {
+    return `Loss: the output (${out}) is compared with the target (${tgt}): <b>E = ${fmt(model.lossValue)}</b>.`;
+  }
+  const how = (model.spec?.reduction ?? "mean") === "mean" ? "mean" : "sum";
+  return `Loss: for sample ${(model.focus ?? 0) + 1} the output (${out}) is compared with its target ` +
+    `(${tgt}); over all ${m} samples the ${how} loss is <b>E = ${fmt(model.lossValue)}</b>.`;
+}
+
 function lossStep(ctx) {
   const { model } = ctx;
   return {
@@ -139,10 +155,7 @@ function lossStep(ctx) {
     start() {
       mark(ctx, ["loss-total", ...targetIds(model)], "wait", false);
       pop(ctx, targetIds(model));
-      const out = model.outputs?.map(fmt).join(", ");
-      const tgt = model.targets?.map(fmt).join(", ");
-      ctx.narrate(`Loss: the output (${out}) is compared with the target (${tgt}): ` +
-        `<b>E = ${fmt(model.lossValue)}</b>.`);
+      ctx.narrate(lossNarration(model));
     },
   };
 }

@@ -195,6 +195,9 @@ function bindSetupForm(app) {
 async function upload(app) {
   const file = app.dom.csv.files[0];
   if (!file) return;
+  // The narration says what is happening now: never an earlier upload's success.
+  app.view.narrate(`Uploading ${esc(file.name)}\u2026`);
+  const failed = () => app.view.narrate(`${esc(file.name)} was not used: the network is as it was.`);
   try {
     const data = await api.uploadDataset(file);
     const hidden = app.view.model.layers.slice(1, -1);
@@ -204,13 +207,15 @@ async function upload(app) {
     if (problems.length) {
       app.view.error(`${file.name} cannot be used: ${problems.join("; ")} ` +
         `(it has ${data.input_names.length} input and ${data.target_names.length} target columns).`);
+      failed();
       return;
     }
     await app.reopen(next);
     if (setupOf().datasetId === data.id) {
       app.view.narrate(`Uploaded ${data.samples} samples from ${esc(file.name)}: the network now trains on them.`);
-    }
+    } else failed();
   } catch (err) {
+    failed();
     app.view.error(`Upload of ${file.name} failed: ${err.message}`);
   } finally {
     app.dom.csv.value = "";

@@ -5,7 +5,6 @@ import { esc, exact } from "./format.js";
 import { store } from "./store.js";
 
 const ACTIVATIONS = ["linear", "sigmoid", "tanh", "relu", "leaky_relu", "softmax"];
-const SHORT = { linear: "lin", sigmoid: "sigm", tanh: "tanh", relu: "relu", leaky_relu: "leaky", softmax: "smax" };
 
 function layerTitle(layers, l, gap = 200) {
   if (l === 0) return gap < 110 ? "In" : "Input";
@@ -35,7 +34,7 @@ export function renderHeads(root, model, columns) {
     const act = l === 0 ? "" : `<select data-action="activation" data-layer="${l}"
         data-testid="activation-${l}" aria-label="activation of layer ${l}"
         title="activation: ${model.activations[l - 1]}">${ACTIVATIONS.map((a) =>
-        `<option value="${a}"${a === model.activations[l - 1] ? " selected" : ""}>${gap < 110 ? SHORT[a] : a}</option>`).join("")}</select>`;
+        `<option value="${a}"${a === model.activations[l - 1] ? " selected" : ""}>${a}</option>`).join("")}</select>`;
     return `<div class="head" data-testid="layer-head-${l}" style="left:${columns[l]}px">
       <div class="title">${layerTitle(layers, l, gap)}</div>${sizer}${act}</div>`;
   }).join("");

@@ -39,7 +39,7 @@ function syncForm(dom, { setup, network: state, presets }) {
   if (!state) return;
   dom.preset.value = setup.preset;
   const preset = presets.find((p) => p.name === setup.preset);
-  dom.presetDescription.textContent = preset ? `${preset.title}: ${preset.description}` : "";
+  dom.presetDescription.textContent = describeNetwork(preset, state);
   dom.presetDescription.title = preset ? `${preset.description}\n\nSource: ${preset.source}` : "";
   showDataSource(dom, setup, state);
   dom.noise.value = setup.noise ?? 0;
@@ -57,6 +57,20 @@ function syncForm(dom, { setup, network: state, presets }) {
   showPresenter(dom, setup.presenter);
   syncOptimizer(state);
   syncClasses(state);
+}
+
+/**
+ * The preset's own description while the network is the preset's; once its layers or data
+ * differ, what the network now is, and which preset it started from (not a stale title).
+ */
+export function describeNetwork(preset, state) {
+  if (!preset) return "";
+  const layers = state.layers || state.spec?.layers || [];
+  const data = state.dataset?.name;
+  const own = layers.join() === preset.layers.join() && (!data || data === preset.dataset);
+  if (own) return `${preset.title}: ${preset.description}`;
+  const on = data ? ` on ${data === preset.dataset ? "the preset's data" : data}` : "";
+  return `Your network: ${layers.join("-")}${on} (started from \u201c${preset.title}\u201d).`;
 }
 
 /** Small screens (one column) and presenter mode keep the setup in a drawer. */

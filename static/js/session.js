@@ -127,15 +127,22 @@ export class Session {
     return true;
   }
 
+  /** While a training run holds the queue a phase waits for it: say so, it is not lost. */
+  noteWaiting(what) {
+    if (this.training) this.view.narrate(`${what} will run when training ends.`);
+  }
+
   phase(name) {
     if (this.refused()) return this.queue;
     if (this.playing) this.interrupt();
+    this.noteWaiting(`The ${name} pass`);
     return this.enqueue(() => this.runPhase(name));
   }
 
   fullStep() {
     if (this.refused()) return this.queue;
     if (this.playing) this.interrupt();
+    this.noteWaiting("The full step");
     return this.enqueue(async () => {
       for (const name of this.remaining()) await this.runPhase(name);
     });
@@ -286,14 +293,17 @@ export class Session {
       if (resolution) live.grid_resolution = resolution;
       this.view.trainProgress(0, epochs, null);
       let result;
+      this.training = true;
       try {
         result = await api.train(this.id, body, (ev) => this.onProgress(ev, epochs), { live });
       } catch (err) {
+        this.training = false;
         this.view.trainFailed(this.model.step);
         this.refresh(await api.getNetwork(this.id));
         throw new api.ApiError(`${err.message}. The network is as it was before Train (step ${this.model.step}).`,
           err.status, err.detail);
       }
+      this.training = false;
       this.view.trainProgress(epochs, epochs, result.loss);
       this.refresh(result.state);
       await this.showForward();

@@ -38,6 +38,7 @@ export function createView(dom, prefs) {
   let hovered = null;
   let boundaryTimer = null;
   let lastGrid = null; // the heat map's grid, to repaint when large data arrives
+  let run = null; // {done, total} while a training run streams its progress
   let bigData = null; // {id, inputs, targets, done}: rows of a > 1,000-sample set, read by page
   const lossChart = new LossChart(dom.lossChart);
   const heatMap = new HeatMap(dom.boundary);
@@ -183,6 +184,10 @@ export function createView(dom, prefs) {
   /** "step 3 · E = 0.31": E only once a forward pass has reached the output on screen (E
    * before it would give away what students are asked to predict). */
   function setStatus() {
+    if (run) {  // a long run: its epoch, not a step count that moves only at its end
+      dom.stepCount.textContent = `training: epoch ${run.done} of ${run.total}`;
+      return;
+    }
     const loss = dom.svg.dataset.animating === "forward" ? null : model.lossValue;
     dom.stepCount.textContent = `step ${model.step}` + (loss === null || loss === undefined ? "" : ` \u00b7 E = ${fmt(loss)}`);
   }
@@ -287,6 +292,8 @@ export function createView(dom, prefs) {
     busy(count) { dom.svg.dataset.busy = count ? String(count) : ""; },
 
     trainProgress(done, total, loss) {
+      run = done < total ? { done, total } : null;
+      setStatus();
       dom.progress.max = total;
       dom.progress.value = done;
       dom.trainStatus.textContent = `${done} / ${total}` + (loss === null || loss === undefined ? "" : ` \u00b7 loss ${fmt(loss)}`);
@@ -308,6 +315,7 @@ export function createView(dom, prefs) {
     clearTraining,
 
     trainFailed(step) {
+      run = null;
       dom.progress.value = 0;
       delete dom.progress.dataset.done;
       dom.trainStatus.textContent = `stopped: back at step ${step}`;
