@@ -83,6 +83,11 @@ async def step(network_id: NetworkId, store: StoreDep, bus: EventsDep,
     return Response(content, media_type="application/json")
 
 
+def _inputs(store: Store, network_id: str) -> int:
+    with store.view(network_id) as session:
+        return session.network.spec.layers[0]
+
+
 @router.post("/{network_id}/train", summary="Train for some epochs",
              responses={**CHANGES, **errors(503), **SSE_DOC}, response_model=TrainResult)
 async def train(
@@ -105,8 +110,8 @@ async def train(
     streaming = body.stream or "text/event-stream" in request.headers.get("accept", "")
     check_epochs(body, settings)
     if streaming or body.live is not None:
-        with store.view(network_id) as session:  # unknown id: a plain 404, not an error event
-            check_live(body, settings, streaming, session.network.spec.layers[0])
+        inputs = await run_in_threadpool(_inputs, store, network_id)  # unknown id: a 404
+        check_live(body, settings, streaming, inputs)
     if streaming:
         events = await train_events(store, pool, network_id, body, settings)
         return StreamingResponse(_relayed(events, bus, network_id),

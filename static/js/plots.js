@@ -1,6 +1,7 @@
 // Canvas widgets: the loss curve and the decision-boundary heat map (TF Playground style).
 
 import { fmt } from "./format.js";
+import { t } from "./i18n.js";
 import { classCss, classRgb } from "./multiclass.js";
 
 const BLUE = [0, 114, 178];
@@ -53,7 +54,7 @@ export class LossChart {
     ctx.font = `${Math.max(11, Math.round(h / 10))}px 'DejaVu Sans', sans-serif`;
     ctx.fillStyle = cssVar("--muted", "#555");
     if (!all.length) {
-      ctx.fillText("no loss yet: run a forward pass or train", 8, h / 2);
+      ctx.fillText(t("chart.no_loss"), 8, h / 2);
       return;
     }
     const y = this.scale(all, pad, h);
@@ -84,7 +85,7 @@ export class LossChart {
     const n = this.points.length;
     const left = n ? "1" : "";
     const right = n > 1 ? String(n) : "";
-    const caption = n ? `epoch${this.log ? " \u00b7 log scale" : ""}` : "this pass (no epoch yet)";
+    const caption = n ? `${t("chart.epoch")}${this.log ? ` \u00b7 ${t("chart.log")}` : ""}` : t("chart.this_pass");
     const y = h - 4;
     ctx.textAlign = "left";
     ctx.fillText(left, pad.l, y);

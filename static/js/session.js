@@ -5,11 +5,19 @@
 import * as api from "./api.js";
 import { animatePhase } from "./animate.js";
 import { fmtLong } from "./format.js";
+import { t } from "./i18n.js";
 import { applyTrace, commitUpdate, modelFromState, setFocusRow, setParameters } from "./model.js";
 import { specRequest } from "./state.js";
+import { openSnapshot } from "./savefile.js";
 import { store } from "./store.js";
 
 const CYCLE = ["forward", "backward", "update"];
+/** What a phase pressed during a training run says while it waits. */
+const WAITING = {
+  forward: () => t("narrate.waiting_forward"),
+  backward: () => t("narrate.waiting_backward"),
+  update: () => t("narrate.waiting_update"),
+};
 
 export class Session {
   constructor(view) {
@@ -46,7 +54,7 @@ export class Session {
   fail(err) {
     this.playing = false;
     this.view.playing(false);
-    this.view.error(err instanceof api.ApiError ? err.message : `Something went wrong: ${err.message}`);
+    this.view.error(err instanceof api.ApiError ? err.message : t("error.unexpected", { message: err.message }));
   }
 
   /** Reopen the session named in the setup, or create one from the setup's spec. */
@@ -59,6 +67,7 @@ export class Session {
         throw err;
       });
     }
+    if (!state && setup.from) state = await openShared(setup.from, this.view);
     if (!state) state = await api.createNetwork(specRequest(setup, store.state.presets));
     this.adopt(state);
     return state;
@@ -85,7 +94,7 @@ export class Session {
     try {
       rows = await api.networkData(model.id, focus, 1);
     } catch (err) {
-      if (model === this.model) this.view.error(`The first sample: ${err.message}`);
+      if (model === this.model) this.view.error(t("error.first_sample", { message: err.message }));
       return;
     }
     if (model !== this.model || !rows.inputs?.length) return;
@@ -123,26 +132,26 @@ export class Session {
    */
   refused() {
     if (!this.readOnly) return false;
-    this.view.narrate("You are following the teacher's network: press <b>Explore on my own</b> to try it yourself.");
+    this.view.narrate(t("narrate.following", { fork: `<b>${t("follow.fork")}</b>` }));
     return true;
   }
 
   /** While a training run holds the queue a phase waits for it: say so, it is not lost. */
-  noteWaiting(what) {
-    if (this.training) this.view.narrate(`${what} will run when training ends.`);
+  noteWaiting(say) {
+    if (this.training) this.view.narrate(say());
   }
 
   phase(name) {
     if (this.refused()) return this.queue;
     if (this.playing) this.interrupt();
-    this.noteWaiting(`The ${name} pass`);
+    this.noteWaiting(WAITING[name]);
     return this.enqueue(() => this.runPhase(name));
   }
 
   fullStep() {
     if (this.refused()) return this.queue;
     if (this.playing) this.interrupt();
-    this.noteWaiting("The full step");
+    this.noteWaiting(() => t("narrate.waiting_step"));
     return this.enqueue(async () => {
       for (const name of this.remaining()) await this.runPhase(name);
     });
@@ -204,7 +213,7 @@ export class Session {
       const state = await api.reset(this.id);
       this.refresh(state);
       this.view.clearTraining();
-      this.view.narrate("Reset: the starting weights are back, step 0.");
+      this.view.narrate(t("narrate.reset"));
     });
   }
 
@@ -226,7 +235,7 @@ export class Session {
         weight: { layer: edge.layer, source: edge.source, target: edge.target, value },
       });
       this.refresh(state?.weights ? state : await api.getNetwork(this.id));
-      this.view.narrate(`${edge.name} is now ${fmtLong(value)}. Run a forward pass to see its effect.`);
+      this.view.narrate(t("narrate.weight_edited", { name: edge.name, value: fmtLong(value) }));
     });
   }
 
@@ -238,7 +247,7 @@ export class Session {
         bias: { layer: node.layer, index: node.index, value },
       });
       this.refresh(state?.weights ? state : await api.getNetwork(this.id));
-      this.view.narrate(`The bias of ${node.name} is now ${fmtLong(value)}.`);
+      this.view.narrate(t("narrate.bias_edited", { name: node.name, value: fmtLong(value) }));
     });
   }
 
@@ -249,7 +258,7 @@ export class Session {
       const state = await api.patchNetwork(this.id, { inputs, targets });
       this.refresh(state?.weights ? state : await api.getNetwork(this.id));
       this.view.dataChanged(inputs, targets);
-      this.view.narrate("New data: run a forward pass to see it flow through.");
+      this.view.narrate(t("narrate.new_data"));
     });
   }
 
@@ -300,7 +309,7 @@ export class Session {
         this.training = false;
         this.view.trainFailed(this.model.step);
         this.refresh(await api.getNetwork(this.id));
-        throw new api.ApiError(`${err.message}. The network is as it was before Train (step ${this.model.step}).`,
+        throw new api.ApiError(t("error.train_failed", { message: err.message, step: this.model.step }),
           err.status, err.detail);
       }
       this.training = false;
@@ -320,5 +329,16 @@ export class Session {
       this.view.restyle();
     }
     if (ev.grid) this.view.liveBoundary(ev.grid);
+  }
+}
+
+/** A shared link's snapshot, copied; gone (expired): null, so the setup builds a fresh one. */
+async function openShared(id, view) {
+  try {
+    return await openSnapshot(id);
+  } catch (err) {
+    if (err.status !== 404) throw err;
+    view.error("The shared network has expired on the server; here is a fresh one with the same setup.");
+    return null;
   }
 }

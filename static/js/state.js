@@ -36,6 +36,10 @@ export const PROPERTIES = [
   { name: "samples", type: "int", spec: true },
   { name: "classes", type: "int", spec: true },
   { name: "datasetId", type: "string", spec: true },
+  // A shared trained network: its weights and biases in the link (small networks), or the id
+  // of a snapshot the server keeps (`from`: copied when the link is opened).
+  { name: "wb", type: "string", spec: true },
+  { name: "from", type: "string", spec: true },
   { name: "batchSize", type: "int" },
   { name: "epochs", type: "int", fallback: 200 },
   // The session id never goes into the URL (a shared link must not share the live network):
@@ -49,6 +53,22 @@ export const PROPERTIES = [
 ];
 
 const BY_NAME = new Map(PROPERTIES.map((p) => [p.name, p]));
+const SHARED = ["wb", "from"];
+
+/** `wb` of a link: base64url of the JSON {weights, biases} (exact: JSON numbers round-trip). */
+export function encodeParameters(weights, biases) {
+  const bytes = new TextEncoder().encode(JSON.stringify({ weights, biases }));
+  let text = "";
+  for (const b of bytes) text += String.fromCharCode(b);
+  return btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+export function decodeParameters(wb) {
+  const text = atob(wb.replace(/-/g, "+").replace(/_/g, "/"));
+  const parsed = JSON.parse(new TextDecoder().decode(Uint8Array.from(text, (c) => c.charCodeAt(0))));
+  if (!Array.isArray(parsed?.weights) || !Array.isArray(parsed?.biases)) throw new Error("no weights");
+  return parsed;
+}
 
 /** The setup described by a URL hash such as "#preset=xor&layers=2,4,1". */
 export function readHash(hash = location.hash) {
@@ -123,7 +143,12 @@ export function change(setup, patch) {
   for (const [name, value] of Object.entries(patch)) {
     if (value === null) delete next[name];
   }
-  if (Object.keys(patch).some((name) => BY_NAME.get(name)?.spec)) delete next.net;
+  const keys = Object.keys(patch);
+  if (keys.some((name) => BY_NAME.get(name)?.spec)) delete next.net;
+  // Another spec no longer fits the shared weights: the link then describes a fresh network.
+  if (keys.some((name) => BY_NAME.get(name)?.spec && !SHARED.includes(name))) {
+    for (const name of SHARED) if (!(name in patch)) delete next[name];
+  }
   return next;
 }
 
@@ -146,6 +171,7 @@ export function specRequest(setup, presets = []) {
   if (setup.learningRate !== undefined) body.learning_rate = setup.learningRate;
   if (setup.regularization) body.regularization = setup.regularization;
   if (setup.regularizationRate !== undefined) body.regularization_rate = setup.regularizationRate;
+  if (setup.wb) Object.assign(body, decodeParameters(setup.wb));
   if (setup.datasetId) body.dataset_id = setup.datasetId;
   else if (setup.dataset || setup.noise !== undefined || setup.samples !== undefined ||
     setup.classes !== undefined) {

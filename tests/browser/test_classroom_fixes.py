@@ -141,9 +141,7 @@ def test_play_keeps_its_key_cap_and_a_long_run_counts_its_epochs(page: Page) -> 
     page.keyboard.press("f")
     expect(page.get_by_test_id("narration")).to_have_text(
         "The forward pass will run when training ends.")
-    page.keyboard.press("r")  # reset stops the run (interrupting it), keeping its progress
-    page.wait_for_function("() => !document.querySelector('[data-testid=network]').dataset.busy",
-                           timeout=120_000)
+    # Closing the page (the fixture) ends the stream, and the server stops the run there.
 
 
 def test_target_boxes_and_values_stay_inside(page: Page) -> None:
