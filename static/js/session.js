@@ -8,6 +8,7 @@ import { fmtLong } from "./format.js";
 import { t } from "./i18n.js";
 import { applyTrace, commitUpdate, modelFromState, setFocusRow, setParameters } from "./model.js";
 import { specRequest } from "./state.js";
+import { stepExtras } from "./matrix.js";
 import { openSnapshot } from "./savefile.js";
 import { store } from "./store.js";
 
@@ -160,7 +161,7 @@ export class Session {
   async runPhase(name) {
     this.finishAnimation();
     this.view.clearError();
-    await this.showTrace(name, await api.step(this.id, name));
+    await this.showTrace(name, await api.step(this.id, name, stepExtras(this.model)));
   }
 
   /**
@@ -277,7 +278,7 @@ export class Session {
 
   /** Fill in every node's numbers at the current weights, without animation. */
   async showForward() {
-    const trace = await api.step(this.id, "forward");
+    const trace = await api.step(this.id, "forward", stepExtras(this.model));
     applyTrace(this.model, trace);
     this.model.stale = false;
     this.view.restyle();
@@ -300,6 +301,7 @@ export class Session {
       const live = { weights: true };
       const resolution = this.view.boundaryResolution();
       if (resolution) live.grid_resolution = resolution;
+      if (resolution && this.view.boundaryNeurons()) live.neurons = true;
       this.view.trainProgress(0, epochs, null);
       let result;
       this.training = true;
