@@ -9,7 +9,6 @@ import { bindShare, startFollowing } from "./follow.js";
 import { bindMatrix } from "./matrix.js";
 import { bindClasses, syncClasses } from "./multiclass.js";
 import { bindOptimizer, syncOptimizer } from "./optimizer.js";
-import { bindPlayground } from "./playground.js";
 import { bindSaveOpen } from "./savefile.js";
 import { checkSetup, loadLimits } from "./limits.js";
 import { readHash, recalledSession, toHash, withFallbacks, writeHash } from "./state.js";
@@ -229,7 +228,6 @@ async function main() {
   bindCodeExport(app);
   bindMatrix(app);
   bindSaveOpen(app);
-  bindPlayground(app, respec);
   // The limits come first (a small GET) so a link beyond this server's limits is explained
   // on the page rather than refused by the server.
   const limitsLoaded = loadLimits();

@@ -132,19 +132,10 @@ export class LossChart {
  * probability) drawn in that class's colour, and a point's value is its class.
  */
 export class HeatMap {
-  static all = new Set();  // every map on the page, for setDiscrete
-
   constructor(canvas) {
     this.canvas = canvas;
     this.grid = null;
     this.points = [];
-    this.discrete = false;
-    HeatMap.all.add(this);
-  }
-
-  /** "Discretize output" for every map on the page (a view preference, as in the URL). */
-  static setDiscrete(on) {
-    for (const map of HeatMap.all) { map.discrete = on; map.draw(); }
   }
 
   set(grid, points) { this.grid = grid; this.points = points || []; this.draw(); }
@@ -181,16 +172,6 @@ export class HeatMap {
     return Math.max(0, Math.min(1, (v - lo) / (hi - lo || 1)));
   }
 
-  /**
-   * A cell's colour: its class's (k outputs) or orange ↔ blue by the output; `discrete`
-   * (TF Playground's "discretize output") shows only the decision, at full strength.
-   */
-  cellRgb(value) {
-    if (this.grid.classes) return classRgb(this.discrete ? { k: value.k, p: 1 } : value, 0.55);
-    const t = this.unit(value);
-    return mix(this.discrete ? (t >= 0.5 ? 1 : 0) : t, 0.55);
-  }
-
   image() {
     const { xs, ys, values } = this.grid;
     const off = document.createElement("canvas");
@@ -200,7 +181,7 @@ export class HeatMap {
     const img = ctx.createImageData(xs.length, ys.length);
     for (let r = 0; r < ys.length; r++) {
       for (let c = 0; c < xs.length; c++) {
-        const rgb = this.cellRgb(values[r][c]);
+        const rgb = this.grid.classes ? classRgb(values[r][c], 0.55) : mix(this.unit(values[r][c]), 0.55);
         const i = ((ys.length - 1 - r) * xs.length + c) * 4;
         img.data.set([rgb[0], rgb[1], rgb[2], 255], i);
       }
