@@ -139,9 +139,14 @@ export function createView(dom, prefs) {
     dom.boundary.dataset.drawn = String(Number(dom.boundary.dataset.drawn || 0) + 1);
   }
 
-  /** k outputs: each cell in the colour of its most likely class, each point in its own. */
+  /**
+   * k outputs: each cell in the colour of its most likely class (as strong as it is sure, or
+   * at full strength when discretized), each point in its own.
+   */
   function paintClasses(result, info) {
-    const values = classCells(result.outputs, result.xs.length, result.ys.length);
+    const cells = classCells(result.outputs, result.xs.length, result.ys.length);
+    const values = store.state.setup.discretize
+      ? cells.map((row) => row.map((cell) => ({ k: cell.k, p: 1 }))) : cells;
     const rows = dataRows(info);
     const points = rows.inputs.map((row, i) => ({ x: row[0], y: row[1], value: argmax(rows.targets[i] || [0]) }));
     const k = result.outputs[0].length;
