@@ -44,7 +44,8 @@ function syncForm(dom, { setup, network: state, presets }) {
   const title = preset && presetText(preset, "title");
   const description = preset && presetText(preset, "description");
   dom.presetDescription.textContent = preset ? t("setup.preset_line", { title, description }) : "";
-  dom.presetDescription.title = preset ? `${description}\n\n${t("setup.source", { source: preset.source })}` : "";
+  const source = preset && presetText(preset, "source");
+  dom.presetDescription.title = preset ? `${description}\n\n${t("setup.source", { source })}` : "";
   showDataSource(dom, setup, state);
   dom.noise.value = setup.noise ?? 0;
   dom.noiseOut.textContent = localNumber(dom.noise.value);

@@ -8,6 +8,7 @@
 
 import { esc, fmt } from "./format.js";
 import { edgeId, nodeId } from "./model.js";
+import { t } from "./i18n.js";
 import { store } from "./store.js";
 import { writeHash } from "./state.js";
 
@@ -80,7 +81,7 @@ function backwardRow(model, l, rows) {
   const dW = weights(model, l, "grad", `dW${SUP(l)}`, false, "g", "dw");
   const db = biasVector(model, l, "grad_bias", `db${SUP(l)}`, rows, "g");
   const dzLabel = l === model.layers.length - 1
-    ? `dZ${SUP(l)} = \u2202loss/\u2202Z (output) =` : `dZ${SUP(l)} = dA${SUP(l)} \u2299 ${esc(act)}\u2032(Z${SUP(l)}) =`;
+    ? `dZ${SUP(l)} = \u2202E/\u2202Z (${t("matrix.output")}) =` : `dZ${SUP(l)} = dA${SUP(l)} \u2299 ${esc(act)}\u2032(Z${SUP(l)}) =`;
   const dwLabel = rows ? `dW${SUP(l)} = dZ${SUP(l)}\u1d40\u00b7A${SUP(l - 1)}${mean ? " / m" : ""} =`
     : `dW${SUP(l)} = dZ${SUP(l)}\u00b7A${SUP(l - 1)}\u1d40${mean ? " / m" : ""} =`;
   const dA = rows ? `dA${SUP(l - 1)} = dZ${SUP(l)}\u00b7W${SUP(l)} =` : `dA${SUP(l - 1)} = W${SUP(l)}\u1d40\u00b7dZ${SUP(l)} =`;
@@ -90,8 +91,8 @@ function backwardRow(model, l, rows) {
 }
 
 function updateRow(model, l) {
-  const b = biasVector(model, l, "new_bias", `b${SUP(l)} new`, false, "b");
-  return `<div class="eqrow">${op(`W${SUP(l)} \u2190`)}${weights(model, l, "new_weight", `W${SUP(l)} new`, false, "w")}` +
+  const b = biasVector(model, l, "new_bias", `b${SUP(l)} ${t("matrix.new")}`, false, "b");
+  return `<div class="eqrow">${op(`W${SUP(l)} \u2190`)}${weights(model, l, "new_weight", `W${SUP(l)} ${t("matrix.new")}`, false, "w")}` +
     (b ? op(`b${SUP(l)} \u2190`) + b : "") + "</div>";
 }
 
@@ -99,15 +100,13 @@ function updateRow(model, l) {
 export function matrixHtml(model, rows) {
   const sample = (model.focus ?? 0) + 1;
   const m = model.data?.samples ?? model.data?.inputs?.length ?? "m";
-  const convention = rows
-    ? "Samples in <b>rows</b>, as the API sends them: A is m\u00d7n, Z = A\u00b7W\u1d40 + b."
-    : "Samples in <b>columns</b>, as in the L-layer article: A is n\u00d7m, Z = W\u00b7A + b.";
-  let html = `<div class="matrix-head"><p>${convention} A, Z, dZ and dA show sample ${sample}'s ` +
-    `${rows ? "row" : "column"} (of m = ${m}); W, b, dW and db are the layer's (dW, db over the batch).</p>` +
-    `<button type="button" data-testid="matrix-flip" class="flip">${rows ? "Samples in columns" : "Samples in rows"}</button></div>`;
+  const convention = t(rows ? "matrix.rows_convention" : "matrix.columns_convention");
+  const shown = t(rows ? "matrix.shown_row" : "matrix.shown_column", { sample, m });
+  let html = `<div class="matrix-head"><p>${convention} ${shown}</p>` +
+    `<button type="button" data-testid="matrix-flip" class="flip">${t(rows ? "matrix.flip_columns" : "matrix.flip_rows")}</button></div>`;
   for (let l = 1; l < model.layers.length; l++) {
-    html += `<section class="layer-block" data-layer="${l}"><h3>Layer ${l} ` +
-      `<span class="shape">(${model.layers[l]} neurons \u2190 ${model.layers[l - 1]})</span></h3>`;
+    html += `<section class="layer-block" data-layer="${l}"><h3>${t("matrix.layer", { n: l })} ` +
+      `<span class="shape">(${t("matrix.shape", { n: model.layers[l], from: model.layers[l - 1] })})</span></h3>`;
     html += `<div class="phase-forward${model.done.has("forward") ? "" : " empty"}">${forwardRow(model, l, rows)}</div>`;
     if (model.done.has("backward")) html += `<div class="phase-backward">${backwardRow(model, l, rows)}</div>`;
     if (model.done.has("update")) html += `<div class="phase-update">${updateRow(model, l)}</div>`;
