@@ -155,6 +155,8 @@ def predict(
     x_min: Bound = None, x_max: Bound = None, y_min: Bound = None, y_max: Bound = None,
     inputs: Annotated[str | None, Query(max_length=100_000,
                                         description="JSON rows, e.g. [[2,3]]")] = None,
+    neurons: Annotated[bool, Query(description="also each hidden and output neuron's map "
+                                               "over the grid")] = False,
 ) -> PredictOut:
     """2-input networks: a resolution² grid (x fastest, `xs`, `ys`) over the data's bounds
     (padded) or x_min…y_max, for the decision boundary. 1-input networks: `resolution`
@@ -163,13 +165,15 @@ def predict(
     """
     given = (x_min, x_max, y_min, y_max)
     if inputs is not None:
+        if neurons:
+            raise LimitError("neurons: neuron maps are drawn over a grid; leave out inputs")
         if resolution is not None or any(b is not None for b in given):
             raise LimitError("resolution/bounds describe a grid; leave them out with inputs")
         return predict_rows(store, network_id, parse_rows(inputs))
     if resolution is not None and resolution > settings.max_grid_resolution:
         raise LimitError(f"resolution: {resolution} exceeds the limit of "
                          f"{settings.max_grid_resolution}")
-    return predict_grid(store, network_id, resolution, given)
+    return predict_grid(store, network_id, resolution, given, neurons)
 
 
 @router.post("/{network_id}/predict", summary="Predict for given input rows",

@@ -117,11 +117,15 @@ class LiveOptions(Strict):
         None, ge=2, le=MAX_GRID_RESOLUTION,
         description="a `grid` of predictions, as GET …/predict?resolution=N answers "
                     "(1- or 2-input networks only)")
+    neurons: bool = Field(False, description="the grid also carries each neuron's map, as "
+                                             "GET …/predict?neurons=true (needs grid_resolution)")
 
     @model_validator(mode="after")
     def _asks_for_something(self) -> LiveOptions:
         if not self.weights and self.grid_resolution is None:
             raise ValueError("ask for weights: true and/or a grid_resolution")
+        if self.neurons and self.grid_resolution is None:
+            raise ValueError("neurons: true needs a grid_resolution (the maps are grids)")
         return self
 
 
@@ -179,6 +183,10 @@ class PredictOut(Public):
     bounds: list[list[float]] | None = Field(None, description="[[x_min, x_max], [y_min, y_max]]")
     xs: list[float] | None = None
     ys: list[float] | None = None
+    neurons: list[list[list[float]]] | None = Field(
+        None, description="with `neurons=true`: neurons[k][j] is neuron j of layer k+1 (the "
+                          "first after the inputs) at every grid point, in the order of "
+                          "`outputs` — each hidden and output neuron's own map")
 
 
 class ProgressEvent(Public):

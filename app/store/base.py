@@ -8,8 +8,9 @@ Policy (also in README, "## API" and "Serving a school"):
   (owner token, expiry). The lease excludes every other call on that network in every
   process and machine on the store; a process renews the leases it holds every few seconds,
   so the lease of a killed process runs out after LEASE_SECONDS and the network is free again.
-  Waiting for a lease polls (asynchronously in the app: no thread waits), up to
-  `lock_timeout` seconds, then Busy (409).
+  Waiting for a lease never holds a thread in the app: a waiter sleeps on the event loop
+  until this process gives the lease back (or, held by another process, asks the database
+  again every few milliseconds), up to `lock_timeout` seconds, then Busy (409).
 - Each row carries a version, bumped by every write. A process caches recent sessions and
   serves one from the cache only while its version is still the row's (one small read),
   so no process ever answers from, or builds on, a stale copy.
@@ -51,6 +52,7 @@ TOUCH_EVERY_SECONDS = 60.0
 LEASE_SECONDS = 10.0  # a lease not renewed for this long is free (its holder died)
 RENEW_EVERY_SECONDS = 2.0
 POLL_FIRST_SECONDS, POLL_MAX_SECONDS = 0.002, 0.025  # lease waits: backoff between tries
+LOCAL_RECHECK_SECONDS = 0.25  # a waiter woken by a release in this process rechecks anyway
 
 
 class NotFound(LookupError):
@@ -142,6 +144,9 @@ class Store(ABC):
     """All sessions and uploaded datasets of one database; see the module docstring."""
 
     inline_ok = True  # small steps may run on the event loop (no network round trip)
+    # When sessions and datasets were used, and so when they expire. Tests set their own
+    # clock instead of sleeping; leases always run on the real time every process shares.
+    clock: Callable[[], float] = staticmethod(time.time)
     lease_seconds = LEASE_SECONDS
 
     def __init__(self, ttl_seconds: float, lock_timeout: float = 30.0,
@@ -152,6 +157,7 @@ class Store(ABC):
         self._cache_size = cache_size
         self._guards: dict[str, threading.Lock] = {}  # in-memory copies being changed
         self._held: dict[str, Lease] = {}  # leases this process holds, by owner
+        self._wakers: dict[str, list[tuple[asyncio.AbstractEventLoop, asyncio.Event]]] = {}
         self._mutex = threading.Lock()
         self._next_sweep = 0.0
         self._renewer: threading.Thread | None = None
@@ -235,19 +241,49 @@ class Store(ABC):
         while (lease := await self._attempt_async(ident)) is None:
             if not wait:
                 raise WouldBlock(ident)
-            if time.monotonic() > deadline:
+            left = deadline - time.monotonic()
+            if left <= 0:
                 raise self._busy(ident)
-            await asyncio.sleep(pause)
-            pause = min(pause * 2, POLL_MAX_SECONDS)
+            if self._locally_held(ident):  # sleep until this process lets it go
+                await self._released(ident, min(left, LOCAL_RECHECK_SECONDS))
+            else:  # held elsewhere: ask the database again soon
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, POLL_MAX_SECONDS)
         return lease
+
+    async def _released(self, ident: str, timeout: float) -> None:
+        """Wait (on the event loop) until a lease on `ident` in this process is given back."""
+        loop, event = asyncio.get_running_loop(), asyncio.Event()
+        with self._mutex:
+            self._wakers.setdefault(ident, []).append((loop, event))
+        try:
+            await asyncio.wait_for(event.wait(), timeout)
+        except TimeoutError:
+            pass
+        finally:
+            with self._mutex:
+                wakers = self._wakers.get(ident, [])
+                if (loop, event) in wakers:
+                    wakers.remove((loop, event))
+
+    def _wake(self, ident: str) -> None:
+        """Tell this process's waiters for `ident` that its lease is free (from any thread)."""
+        with self._mutex:
+            wakers = self._wakers.pop(ident, [])
+        for loop, event in wakers:
+            loop.call_soon_threadsafe(event.set)
 
     def unlock(self, lease: Lease) -> None:
         """Give the lease back (if it is still ours)."""
         with self._mutex:
             if self._held.pop(lease.owner, None) is None:
                 return
-        with self._tx() as db:
-            db.execute("DELETE FROM leases WHERE id = ? AND owner = ?", (lease.ident, lease.owner))
+        try:
+            with self._tx() as db:
+                db.execute("DELETE FROM leases WHERE id = ? AND owner = ?",
+                           (lease.ident, lease.owner))
+        finally:
+            self._wake(lease.ident)
 
     @asynccontextmanager
     async def locked(self, ident: str, wait: bool = True) -> AsyncIterator[Lease]:
@@ -307,7 +343,7 @@ class Store(ABC):
 
     def _load(self, ident: str, use_cache: bool) -> Session:
         """The session: the cached copy while its version is the row's, else the row."""
-        now = time.time()
+        now = self.clock()
         with self._read() as db:
             row = db.execute("SELECT version, used FROM sessions WHERE id = ?",
                              (ident,)).fetchone()
@@ -362,7 +398,7 @@ class Store(ABC):
     # -- sessions ---------------------------------------------------------------------------
     def create(self, network: Network, dataset: Dataset, preset: str | None = None) -> Session:
         """Store a new session under a fresh id."""
-        now = time.time()
+        now = self.clock()
         session = Session(new_id(), network, dataset, preset, now, now, used_at=now)
         doc = network.to_dict()
         history = doc.pop("loss_history", [])
@@ -426,7 +462,7 @@ class Store(ABC):
         """One UPDATE of the row (and, when a history chunk fills or after a reset, chunks);
         refused (Busy) if the lease is no longer this call's or the row moved on. With
         `release`, the lease is given back in the same commit."""
-        now = time.time()
+        now = self.clock()
         doc = session.network.to_dict()
         history = doc.pop("loss_history", [])
         shrunk = len(history) < session.history_saved
@@ -453,6 +489,7 @@ class Store(ABC):
         if release:
             with self._mutex:
                 self._held.pop(lease.owner, None)
+            self._wake(lease.ident)
         session.history_saved = len(history)
         session.version += 1
         session.updated_at = session.used_at = now
@@ -473,7 +510,7 @@ class Store(ABC):
                 db.execute("DELETE FROM sessions WHERE id = ?", (ident,))
                 db.execute("DELETE FROM history WHERE id = ?", (ident,))
             self._forget(ident)
-            if row is None or self._expired(row[0], time.time()):
+            if row is None or self._expired(row[0], self.clock()):
                 raise NotFound("network", ident)
         finally:
             if lease is None:
@@ -494,7 +531,7 @@ class Store(ABC):
     # -- datasets ---------------------------------------------------------------------------
     def put_dataset(self, dataset: Dataset) -> str:
         """Store an uploaded dataset; returns its id."""
-        ident, now = new_id(), time.time()
+        ident, now = new_id(), self.clock()
         with self._tx() as db:
             db.execute("INSERT INTO datasets VALUES (?, ?, ?, ?)",
                        (ident, dumps(dataset.to_dict()), now, now))
@@ -506,10 +543,10 @@ class Store(ABC):
         with self._read() as db:
             row = db.execute("SELECT dataset, used FROM datasets WHERE id = ?",
                              (ident,)).fetchone()
-        if row is None or self._expired(row[1], time.time()):
+        if row is None or self._expired(row[1], self.clock()):
             raise NotFound("dataset", ident)
         with self._tx() as db:
-            db.execute("UPDATE datasets SET used = ? WHERE id = ?", (time.time(), ident))
+            db.execute("UPDATE datasets SET used = ? WHERE id = ?", (self.clock(), ident))
         return Dataset.from_trusted_dict(loads(row[0]))
 
     # -- follow rooms (app/rooms.py): shared by every process on the store -------------------
@@ -559,7 +596,7 @@ class Store(ABC):
     # -- expiry -----------------------------------------------------------------------------
     def sweep(self, now: float | None = None) -> int:
         """Delete sessions and datasets idle for longer than the TTL; returns how many."""
-        now = time.time() if now is None else now
+        now = self.clock() if now is None else now
         cutoff = now - self.ttl_seconds
         with self._tx() as db:
             gone = [r[0] for r in db.execute("SELECT id FROM sessions WHERE used < ?",
@@ -575,7 +612,7 @@ class Store(ABC):
 
     def maybe_sweep(self) -> bool:
         """Sweep if this store's next sweep is due and no other process claimed it first."""
-        now = time.time()
+        now = self.clock()
         if now < self._next_sweep:
             return False
         self._next_sweep = now + SWEEP_EVERY_SECONDS

@@ -76,8 +76,9 @@ export const reset = (id, seed) =>
 export const networkData = (id, offset, limit) =>
   request("GET", `/api/networks/${enc(id)}/data?offset=${enc(offset)}` +
     (limit === undefined ? "" : `&limit=${enc(limit)}`));
-export const predict = (id, resolution) =>
-  request("GET", `/api/networks/${enc(id)}/predict?resolution=${enc(resolution)}`);
+export const predict = (id, resolution, { neurons = false } = {}) =>
+  request("GET", `/api/networks/${enc(id)}/predict?resolution=${enc(resolution)}` +
+    (neurons ? "&neurons=true" : ""));
 
 /** Follow mode: open a room on a network, read it, fork it, close it (teacher token). */
 export const openRoom = (networkId) => request("POST", "/api/rooms", { network_id: networkId });

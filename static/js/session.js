@@ -287,6 +287,7 @@ export class Session {
       const live = { weights: true };
       const resolution = this.view.boundaryResolution();
       if (resolution) live.grid_resolution = resolution;
+      if (resolution && this.view.boundaryNeurons()) live.neurons = true;
       this.view.trainProgress(0, epochs, null);
       let result;
       try {

@@ -13,6 +13,7 @@ import { PulseLayer } from "./pulses.js";
 import { createRenderer } from "./render.js";
 import { store } from "./store.js";
 import { textAlternative } from "./textalt.js";
+import { mapsFit, paintNeuronMaps } from "./neuronmaps.js";
 
 const BOUNDARY_RESOLUTION = 48;
 
@@ -97,7 +98,8 @@ export function createView(dom, prefs) {
 
   async function drawBoundary(id, info) {
     if (id !== model.id) return;
-    const result = await api.predict(id, BOUNDARY_RESOLUTION).catch((err) => {
+    const neurons = mapsFit(model.layers, BOUNDARY_RESOLUTION ** 2);
+    const result = await api.predict(id, BOUNDARY_RESOLUTION, { neurons }).catch((err) => {
       view.error(t("error.boundary", { message: err.message }));
       return null;
     });
@@ -110,6 +112,7 @@ export function createView(dom, prefs) {
   function paintBoundary(result, info) {
     if (!Array.isArray(result.xs) || !Array.isArray(result.ys)) return;  // a 1-D grid has no map
     lastGrid = result;
+    if (result.neurons) paintNeuronMaps(dom.svg, model, result);
     const n = result.xs.length;
     if ((result.outputs[0]?.length ?? 1) > 1) {
       paintClasses(result, info);
@@ -224,6 +227,7 @@ export function createView(dom, prefs) {
       placeHeads(dom.heads, lay.columns);
       lossChart.draw();
       heatMap.draw();
+      if (lastGrid?.neurons) paintNeuronMaps(dom.svg, model, lastGrid);  // new radii
     },
 
     restyle() {
@@ -299,6 +303,9 @@ export function createView(dom, prefs) {
     /** The grid resolution live training snapshots should carry, or null when none is shown. */
     boundaryResolution() { return model && showsBoundary() ? BOUNDARY_RESOLUTION : null; },
 
+    /** Whether that grid may carry the neuron maps too (small enough for the server). */
+    boundaryNeurons() { return Boolean(model) && mapsFit(model.layers, BOUNDARY_RESOLUTION ** 2); },
+
     /** Redraw the decision boundary from a training snapshot's grid (no request). */
     liveBoundary(grid) {
       if (!model || !showsBoundary() || !grid?.ys) return;
@@ -315,6 +322,7 @@ export function createView(dom, prefs) {
     },
 
     trainDone(total) {
+      refreshBoundary();  // the map, the neuron maps and the accuracy at the final weights
       dom.progress.dataset.done = "true";
       dom.trainStatus.textContent = `${tn("train.done", total)} \u00b7 ${t("status.step", { step: model.step })}`;
       view.narrate(tn("narrate.trained", total));
