@@ -35,7 +35,8 @@ SHARED = {
            "momentum", "pause", "phases", "script", "signal", "source", "Backpropagation",
            "circuits", "matrices", "par"},
     "de": {"Backprop", "Backpropagation", "Sigmoid", "Gradient"},
-    "ro": {"clipboard", "contrast", "link", "momentum", "script", "set", "gradient", "neuron", "circuit"},
+    "ro": {"clipboard", "contrast", "link", "momentum", "script", "set", "gradient", "neuron",
+           "circuit"},
     "ru": set(),
 }
 DECIMAL_POINT = re.compile(r"\d\.\d")
@@ -136,7 +137,8 @@ def test_the_circuits_page_is_translated(new_page, english, lang: str) -> None:
     assert not DECIMAL_POINT.search(got["text"]), DECIMAL_POINT.findall(got["text"])
 
 
-def test_the_language_is_kept_in_the_url_and_chosen_from_the_browser(browser, server_url: str) -> None:
+def test_the_language_is_kept_in_the_url_and_chosen_from_the_browser(
+        browser, server_url: str) -> None:
     context = browser.new_context(base_url=server_url, locale="de-DE")
     page = context.new_page()
     try:
