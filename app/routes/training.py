@@ -19,6 +19,7 @@ from app.predict import parse_rows, predict_grid, predict_rows
 from app.schemas.common import MAX_ABS_VALUE, MAX_GRID_RESOLUTION, errors
 from app.schemas.networks import NetworkState
 from app.schemas.training import (
+    MAX_MATRIX_NUMBERS,
     PredictOut,
     PredictRequest,
     ResetRequest,
@@ -56,10 +57,21 @@ INLINE_WORK = 4096
 def _step(store: Store, network_id: str, body: StepRequest, lease: Lease) -> bytes:
     with store.edit(network_id, lease=lease, release=True) as session:
         check_sample(session.dataset, body.sample, body.focus)
+        if body.matrices:
+            check_matrices(session.network.spec.layers, len(session.dataset.inputs))
         trace = session.network.trace_step(
             session.dataset.inputs, session.dataset.targets, phase=body.phase,
             sample=body.sample, focus=body.focus)
-        return trace_json(network_id, trace)
+        return trace_json(network_id, trace, matrices=body.matrices)
+
+
+def check_matrices(layers: tuple[int, ...], samples: int) -> None:
+    """A 422 before the step when every sample's node values would make too large an answer."""
+    numbers = samples * sum(layers)
+    if numbers > MAX_MATRIX_NUMBERS:
+        raise LimitError(f"matrices: {samples} samples × {sum(layers)} neurons = {numbers:,} "
+                         f"numbers per array exceed the limit of {MAX_MATRIX_NUMBERS:,}; leave "
+                         "matrices out (the trace's nodes carry the focus sample's values)")
 
 
 @router.post("/{network_id}/step", summary="Run forward, backward, update or all",

@@ -33,14 +33,38 @@ function table(rows, cols, cell, label, shape) {
   return `<figure class="mat"><table>${html}</table><figcaption>${label} <span class="shape">${shape}</span></figcaption></figure>`;
 }
 
-/** A column (or, in rows mode, a row) of one sample's node values. */
+const BATCH_FIELDS = ["z", "a", "grad_z", "grad_a"];
+
+/** Samples × neurons: every sample's values when the trace brought them, else the focus row. */
+function sampleRows(model, layer, field) {
+  const batch = BATCH_FIELDS.includes(field) ? model.batch?.[layer]?.[field] : null;
+  if (batch) return batch;
+  return [Array.from({ length: model.layers[layer] }, (_, i) => model.nodes.get(nodeId(layer, i))?.[field] ?? null)];
+}
+
+// Beyond this many samples a matrix shows the first ones and the focus sample, and says so.
+export const SHOWN_SAMPLES = 24;
+// Layers with more weights than this start collapsed (open one to read it).
+export const OPEN_WEIGHTS = 1024;
+
+/** The samples a matrix shows: all of a small batch, else the first ones and the focus. */
+function shownSamples(m, focus) {
+  if (m <= SHOWN_SAMPLES) return [...Array(m).keys()];
+  const first = [...Array(SHOWN_SAMPLES - 1).keys()];
+  return focus >= SHOWN_SAMPLES - 1 ? [...first, focus] : [...first, SHOWN_SAMPLES - 1];
+}
+
+/** Node values as a matrix: neurons × samples (columns mode) or samples × neurons (rows). */
 function vector(model, layer, field, label, rows, kind) {
-  const size = model.layers[layer];
-  const node = (i) => model.nodes.get(nodeId(layer, i));
-  const cell = (i) => ({ value: node(i)?.[field] ?? null, ref: nodeId(layer, i), kind });
-  const n = size;
-  return rows ? table(1, n, (_, j) => cell(j), label, `1\u00d7${n}`)
-    : table(n, 1, (i) => cell(i), label, `${n}\u00d71`);
+  const data = sampleRows(model, layer, field);
+  const [m, n] = [data.length, model.layers[layer]];
+  const focus = m > 1 ? model.focus ?? 0 : -1;
+  const shown = shownSamples(m, focus);
+  const more = shown.length < m ? ` (${shown.length} shown)` : "";
+  const cell = (s, i) => ({ value: data[shown[s]][i], ref: nodeId(layer, i),
+    kind: shown[s] === focus ? `${kind} focus` : kind });
+  return rows ? table(shown.length, n, cell, label, `${m}\u00d7${n}${more}`)
+    : table(n, shown.length, (i, s) => cell(s, i), label, `${n}\u00d7${m}${more}`);
 }
 
 /** W (or Wᵀ in rows mode) of layer l from the edges: `field` weight, grad, new_weight. */
@@ -101,18 +125,40 @@ export function matrixHtml(model, rows) {
   const sample = (model.focus ?? 0) + 1;
   const m = model.data?.samples ?? model.data?.inputs?.length ?? "m";
   const convention = t(rows ? "matrix.rows_convention" : "matrix.columns_convention");
-  const shown = t(rows ? "matrix.shown_row" : "matrix.shown_column", { sample, m });
-  let html = `<div class="matrix-head"><p>${convention} ${shown}</p>` +
+  const line = rows ? "row" : "column";
+  const what = model.batch ? t(`matrix.batch_${line}`, { sample, m }) : t(`matrix.sample_${line}`, { sample, m });
+  let html = `<div class="matrix-head"><p>${convention} ${what} ${t("matrix.layer_own")}</p>` +
     `<button type="button" data-testid="matrix-flip" class="flip">${t(rows ? "matrix.flip_columns" : "matrix.flip_rows")}</button></div>`;
   for (let l = 1; l < model.layers.length; l++) {
-    html += `<section class="layer-block" data-layer="${l}"><h3>${t("matrix.layer", { n: l })} ` +
-      `<span class="shape">(${t("matrix.shape", { n: model.layers[l], from: model.layers[l - 1] })})</span></h3>`;
-    html += `<div class="phase-forward${model.done.has("forward") ? "" : " empty"}">${forwardRow(model, l, rows)}</div>`;
-    if (model.done.has("backward")) html += `<div class="phase-backward">${backwardRow(model, l, rows)}</div>`;
-    if (model.done.has("update")) html += `<div class="phase-update">${updateRow(model, l)}</div>`;
-    html += "</section>";
+    const open = opened.has(l) || (!closed.has(l) && model.layers[l] * model.layers[l - 1] <= OPEN_WEIGHTS);
+    html += `<details class="layer-block" data-layer="${l}"${open ? " open" : ""}><summary>${t("matrix.layer", { n: l })} ` +
+      `<span class="shape">(${t("matrix.shape", { n: model.layers[l], from: model.layers[l - 1],
+        weights: model.layers[l] * model.layers[l - 1] })})</span></summary>`;
+    if (open) html += layerHtml(model, l, rows);  // a closed layer costs nothing to draw
+    html += "</details>";
   }
   return html;
+}
+
+// Layers the reader opened or closed by hand (by index), kept while the page lives.
+const opened = new Set();
+const closed = new Set();
+
+function layerHtml(model, l, rows) {
+  let html = `<div class="phase-forward${model.done.has("forward") ? "" : " empty"}">${forwardRow(model, l, rows)}</div>`;
+  if (model.done.has("backward")) html += `<div class="phase-backward">${backwardRow(model, l, rows)}</div>`;
+  if (model.done.has("update")) html += `<div class="phase-update">${updateRow(model, l)}</div>`;
+  return html;
+}
+
+const MAX_MATRIX_NUMBERS = 65536;  // app/schemas/training.py
+
+/** The extra fields of a step request: every sample's values while the view is open. */
+export function stepExtras(model) {
+  if (!store.state.setup.matrix || !model) return {};
+  const m = model.data?.samples ?? model.data?.inputs?.length ?? Infinity;
+  const neurons = model.layers.reduce((a, b) => a + b, 0);
+  return m * neurons <= MAX_MATRIX_NUMBERS ? { matrices: true } : {};
 }
 
 /** Light an id's entries and its element in the drawing (and only those). */
@@ -159,6 +205,17 @@ export function bindMatrix(app) {
   root.addEventListener("click", (event) => {
     if (event.target.closest("[data-testid=matrix-flip]")) set({ rows: !store.state.setup.rows });
   });
+  // Opening a collapsed layer draws it; the choice sticks across redraws.
+  root.addEventListener("toggle", (event) => {
+    const block = event.target.closest?.("details.layer-block");
+    if (!block) return;
+    const l = Number(block.dataset.layer);
+    const has = block.querySelector(".phase-forward");
+    if (block.open) { opened.add(l); closed.delete(l); } else { closed.add(l); opened.delete(l); }
+    if (block.open && !has && app.view.model) {
+      block.insertAdjacentHTML("beforeend", layerHtml(app.view.model, l, Boolean(store.state.setup.rows)));
+    }
+  }, true);
   root.addEventListener("mouseover", (event) => light(root, svg, event.target.closest("td")?.dataset.ref));
   root.addEventListener("mouseleave", () => light(root, svg, null));
   svg.addEventListener("mouseover", (event) => {

@@ -8,6 +8,7 @@ import { fmtLong } from "./format.js";
 import { t } from "./i18n.js";
 import { applyTrace, commitUpdate, modelFromState, setFocusRow, setParameters } from "./model.js";
 import { specRequest } from "./state.js";
+import { stepExtras } from "./matrix.js";
 import { openSnapshot } from "./savefile.js";
 import { store } from "./store.js";
 
@@ -147,7 +148,7 @@ export class Session {
   async runPhase(name) {
     this.finishAnimation();
     this.view.clearError();
-    await this.showTrace(name, await api.step(this.id, name));
+    await this.showTrace(name, await api.step(this.id, name, stepExtras(this.model)));
   }
 
   /**
@@ -264,7 +265,7 @@ export class Session {
 
   /** Fill in every node's numbers at the current weights, without animation. */
   async showForward() {
-    const trace = await api.step(this.id, "forward");
+    const trace = await api.step(this.id, "forward", stepExtras(this.model));
     applyTrace(this.model, trace);
     this.model.stale = false;
     this.view.restyle();
