@@ -7,6 +7,7 @@ FastAPI's default validation handler echoes the offending input back, and an inp
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -147,7 +148,19 @@ async def http_error(request: Request, exc: Exception) -> JSONResponse:
     detail = exc.detail if isinstance(exc.detail, str) else "error"
     response = _error(exc.status_code, detail, detail)
     response.headers.update(exc.headers or {})
+    if exc.status_code == 405 and (methods := allowed_methods(request)):
+        response.headers["allow"] = ", ".join(methods)
     return response
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method the API documents at this path (Starlette's 405 names only the first
+    route's, though `/api/networks/{id}` has GET, PATCH and DELETE in separate routes)."""
+    path = request.url.path
+    for template, operations in request.app.openapi()["paths"].items():
+        if re.fullmatch(re.sub(r"\{[^/]+\}", "[^/]+", template), path):
+            return sorted(method.upper() for method in operations)
+    return []
 
 
 def install(app: FastAPI) -> None:

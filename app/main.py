@@ -95,6 +95,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (health, limits, presets, networks, training, code, datasets, circuits):
         app.include_router(module.router, dependencies=[Depends(known_query)])
     docs.install(app)
-    openapi.install(app)
+    openapi.install(app, settings)
     app.include_router(pages.router)  # the page reads its own query (?network=…) in JS
     return app

@@ -36,8 +36,8 @@ SSE_DOC: dict[int | str, dict[str, Any]] = {200: {
     "description": "The result; or, when streaming, Server-Sent Events: `start` "
                    "(StartEvent), `progress` (ProgressEvent: {epoch, epochs, loss}, plus "
                    "`weights`, `biases` and/or `grid` when `live` asks) …, then `result` "
-                   "(TrainResult) or `error` (ErrorEvent). Each event's `data` is one JSON "
-                   "document of the schema named in `x-sse-events`.",
+                   "(TrainResult) or `error` (ErrorEvent); each event's `data` is one JSON "
+                   "document of that schema.",
     "content": {"text/event-stream": {"schema": sse_schema()}},
 }}
 Bound = Annotated[float | None, Query(ge=-MAX_ABS_VALUE, le=MAX_ABS_VALUE, allow_inf_nan=False)]
