@@ -21,6 +21,8 @@ from fastapi import Depends, Path, Request
 from fastapi.dependencies.models import Dependant
 
 from app.errors import LimitError
+from app.events import EventBus
+from app.rooms import Rooms
 from app.settings import Settings
 from app.store import Session, Store
 
@@ -37,6 +39,18 @@ async def get_store(request: Request) -> Store:
     """The app's session store."""
     store: Store = request.app.state.store
     return store
+
+
+async def get_events(request: Request) -> EventBus:
+    """The app's event bus (follow mode)."""
+    bus: EventBus = request.app.state.events
+    return bus
+
+
+async def get_rooms(request: Request) -> Rooms:
+    """The app's open follow rooms."""
+    rooms: Rooms = request.app.state.rooms
+    return rooms
 
 
 _QUERY_NAMES: dict[int, frozenset[str]] = {}
@@ -68,6 +82,8 @@ async def known_query(request: Request) -> None:
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[Store, Depends(get_store)]
+EventsDep = Annotated[EventBus, Depends(get_events)]
+RoomsDep = Annotated[Rooms, Depends(get_rooms)]
 NetworkId = Annotated[str, Path(max_length=64, description="id returned by POST /api/networks")]
 
 

@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.rooms import NotTeacher, RoomNotFound, TooManyRooms
 from app.store import Busy, NotFound
 from engine.errors import DatasetError, DivergenceError, EngineError, SpecError
 
@@ -163,6 +164,21 @@ def allowed_methods(request: Request) -> list[str]:
     return []
 
 
+async def room_not_found(request: Request, exc: Exception) -> JSONResponse:
+    """404 for an unknown or closed room code."""
+    return _error(404, str(exc), str(exc))
+
+
+async def not_teacher(request: Request, exc: Exception) -> JSONResponse:
+    """403 for closing a room without its teacher token."""
+    return _error(403, str(exc), str(exc))
+
+
+async def too_many_rooms(request: Request, exc: Exception) -> JSONResponse:
+    """503 while the server holds its maximum of open rooms."""
+    return error_response(503, str(exc), headers={"Retry-After": "60"})
+
+
 def install(app: FastAPI) -> None:
     """Register every handler on the app."""
     app.add_exception_handler(RequestValidationError, validation_error)
@@ -170,4 +186,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(LimitError, limit_error)
     app.add_exception_handler(NotFound, not_found)
     app.add_exception_handler(Busy, busy)
+    app.add_exception_handler(RoomNotFound, room_not_found)
+    app.add_exception_handler(NotTeacher, not_teacher)
+    app.add_exception_handler(TooManyRooms, too_many_rooms)
     app.add_exception_handler(StarletteHTTPException, http_error)

@@ -12,7 +12,9 @@ from fastapi.staticfiles import StaticFiles
 from app import __version__, errors, openapi
 from app.bodylimit import BodySizeLimit
 from app.deps import known_query
+from app.events import EventBus
 from app.paths import STATIC_DIR
+from app.rooms import Rooms
 from app.routes import (
     circuits,
     code,
@@ -23,6 +25,7 @@ from app.routes import (
     networks,
     pages,
     presets,
+    rooms,
     training,
 )
 from app.security import (
@@ -87,12 +90,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.store = open_store(
         settings.db, ttl_seconds=settings.session_ttl_hours * 3600,
         lock_timeout=settings.lock_timeout_seconds)
+    app.state.events = EventBus()
+    app.state.rooms = Rooms()
     errors.install(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, overrides={
         ("POST", "/api/networks/import"): settings.max_import_bytes})
     install_browser_guards(app, settings)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (health, limits, presets, networks, training, code, datasets, circuits):
+    for module in (health, limits, presets, networks, training, code, datasets, circuits,
+                   rooms):
         app.include_router(module.router, dependencies=[Depends(known_query)])
     docs.install(app)
     openapi.install(app, settings)

@@ -154,7 +154,7 @@ def builtin_public(entry: BuiltinDataset) -> NamedDatasetPublic:
     return NamedDatasetPublic(
         name=entry.name, title=entry.title, description=entry.description, task=entry.task,
         default_samples=entry.default_samples, input_names=list(entry.input_names),
-        target_names=list(entry.target_names),
+        target_names=list(entry.target_names), classes=entry.classes,
     )
 
 

@@ -14,6 +14,7 @@ from app.csvcheck import check_csv, check_width
 from app.errors import LimitError
 from app.schemas.datasets import DatasetCreate
 from engine.data.datasets import Dataset, dataset_from_rows, parse_csv
+from engine.data.userdata import one_hot
 from engine.errors import DatasetError
 
 
@@ -31,9 +32,10 @@ class CsvQuery:
     input_columns: str | None = None
     target_columns: str | None = None
     name: str | None = None
+    class_column: str | None = None
 
 
-FORM_FIELDS = ("file", "input_columns", "target_columns", "name")
+FORM_FIELDS = ("file", "input_columns", "target_columns", "name", "class_column")
 
 
 async def _form(request: Request) -> FormData:
@@ -54,11 +56,22 @@ async def _form(request: Request) -> FormData:
     return form
 
 
+def _class_column(text: str | None) -> str | int | None:
+    """A class column by name, or by index when it is all digits."""
+    columns = _columns(text)
+    if columns is None:
+        return None
+    if len(columns) != 1:
+        raise DatasetError("class_column: name one column (its labels become one-hot targets)")
+    return columns[0]
+
+
 def _parse(text: str, inputs: list[str | int] | None, targets: list[str | int] | None,
-           name: str, max_neurons: int) -> Dataset:
+           name: str, max_neurons: int, class_column: str | int | None = None) -> Dataset:
     """The engine's CSV parser, behind the bounds JSON rows get from their schema."""
     check_csv(text, 2 * max_neurons)
-    dataset = parse_csv(text, input_columns=inputs, target_columns=targets, name=name[:64])
+    dataset = parse_csv(text, input_columns=inputs, target_columns=targets, name=name[:64],
+                        class_column=class_column)
     check_width(dataset, max_neurons)
     return dataset
 
@@ -66,7 +79,7 @@ def _parse(text: str, inputs: list[str | int] | None, targets: list[str | int] |
 async def dataset_from_upload(request: Request, kind: str, max_neurons: int,
                               query: CsvQuery) -> Dataset:
     """CSV from a multipart `file` field (with optional column choices) or a raw text body."""
-    name, inputs, targets = "upload", None, None
+    name, inputs, targets, klass = "upload", None, None, None
     if kind == "multipart/form-data":
         form = await _form(request)
         upload = form.get("file")
@@ -75,16 +88,18 @@ async def dataset_from_upload(request: Request, kind: str, max_neurons: int,
         raw = await upload.read()
         inputs = _columns(_text_field(form.get("input_columns")))
         targets = _columns(_text_field(form.get("target_columns")))
+        klass = _class_column(_text_field(form.get("class_column")))
         name = _text_field(form.get("name")) or upload.filename or name
     else:
         raw = await request.body()
         inputs, targets = _columns(query.input_columns), _columns(query.target_columns)
+        klass = _class_column(query.class_column)
         name = query.name or name
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DatasetError("the file is not UTF-8 text (save the CSV as UTF-8)") from exc
-    return await run_in_threadpool(_parse, text, inputs, targets, name, max_neurons)
+    return await run_in_threadpool(_parse, text, inputs, targets, name, max_neurons, klass)
 
 
 def _text_field(value: object) -> str | None:
@@ -122,7 +137,10 @@ def dataset_from_json(body: DatasetCreate) -> Dataset:
         twice = next(c for c in columns if columns.count(c) > 1)
         raise DatasetError(f"columns: {twice!r} names two columns; give each its own name",
                            column=columns.index(twice, columns.index(twice) + 1))
-    targets = _pick(columns, body.target_columns or [width - 1], "target_columns")
+    if body.class_column is not None:
+        targets = _pick(columns, [body.class_column], "class_column")
+    else:
+        targets = _pick(columns, body.target_columns or [width - 1], "target_columns")
     inputs = _pick(columns, body.input_columns or
                    [i for i in range(width) if i not in targets], "input_columns")
     if not inputs:
@@ -133,5 +151,10 @@ def dataset_from_json(body: DatasetCreate) -> Dataset:
                            "target", column=both[0])
     dataset = dataset_from_rows([[row[i] for i in inputs] for row in rows],
                                 [[row[i] for i in targets] for row in rows], name=body.name)
-    return replace(dataset, input_names=tuple(columns[i] for i in inputs),
-                   target_names=tuple(columns[i] for i in targets))
+    dataset = replace(dataset, input_names=tuple(columns[i] for i in inputs),
+                      target_names=tuple(columns[i] for i in targets))
+    if body.class_column is None:
+        return dataset
+    labels = [f"{row[targets[0]]:g}" for row in rows]
+    one, names = one_hot(labels, columns[targets[0]])
+    return replace(dataset, targets=one, target_names=names)

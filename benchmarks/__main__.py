@@ -9,7 +9,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-SUITES = ("engine", "api", "page")
+SUITES = ("engine", "api", "page", "follow")
 
 
 def main() -> int:

@@ -20,7 +20,7 @@ from engine.data.datasets import DATASET_NAMES, describe_builtin
 
 CsvParam = Annotated[str | None, Query(
     max_length=4096, description="text/csv bodies only: comma-separated names or indices "
-    "(input_columns, target_columns) or the dataset's name")]
+    "(input_columns, target_columns), one class_column, or the dataset's name")]
 
 router = APIRouter(prefix="/api/datasets", tags=["datasets"], responses=errors(422))
 
@@ -30,6 +30,8 @@ UPLOAD_DOC: dict[str, Any] = {"requestBody": {"required": True, "content": {
         "file": {"type": "string", "format": "binary", "description": "numeric CSV"},
         "input_columns": {"type": "string", "description": "comma-separated names/indices"},
         "target_columns": {"type": "string", "description": "default: the last column"},
+        "class_column": {"type": "string", "description": "instead of target_columns: a "
+                         "column of class labels (any text), one-hot encoded"},
         "name": {"type": "string"}}}},
     "text/csv": {"schema": {"type": "string"}},
 }}}
@@ -45,15 +47,19 @@ def list_datasets() -> list[NamedDatasetPublic]:
              openapi_extra=UPLOAD_DOC, responses=errors(413))
 async def create_dataset(request: Request, store: StoreDep, settings: SettingsDep,
                          input_columns: CsvParam = None, target_columns: CsvParam = None,
-                         name: CsvParam = None) -> DatasetPublic:
+                         name: CsvParam = None, class_column: CsvParam = None
+                         ) -> DatasetPublic:
     """Store CSV (multipart `file` or a `text/csv` body) or JSON rows; answer with its id.
 
     Every value must be a finite number; a 422 names the row and column of a bad one.
-    By default the last CSV column is the target. Use the id as `dataset_id` in a spec.
+    By default the last CSV column is the target. A `class_column` (name or index, instead of
+    target columns) may hold any labels, text included: each distinct label becomes one
+    target column, one-hot ("kind=cat"), for a softmax output with cross-entropy.
+    Use the id as `dataset_id` in a spec.
     """
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind in ("multipart/form-data", "text/csv", "text/plain"):
-        query = CsvQuery(input_columns, target_columns, name)
+        query = CsvQuery(input_columns, target_columns, name, class_column)
         dataset = await dataset_from_upload(request, kind, settings.max_neurons, query)
     else:
         raw = parse_json(await request.body(), "the body (or, for CSV, send text/csv)")

@@ -6,8 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
+from app import broadcast
 from app.build import apply_update, build_network, import_session
-from app.deps import NetworkId, SettingsDep, StoreDep
+from app.deps import EventsDep, NetworkId, RoomsDep, SettingsDep, StoreDep
 from app.schemas.common import MAX_SAMPLES, errors
 from app.schemas.datasets import DataRows
 from app.schemas.networks import (
@@ -59,19 +60,24 @@ def get_network_data(
 @router.patch("/{network_id}", summary="Change learning rate, one weight, one bias or the data",
               responses=errors(404, 409, 413))
 def patch_network(
-    network_id: NetworkId, body: NetworkUpdate, store: StoreDep, settings: SettingsDep
+    network_id: NetworkId, body: NetworkUpdate, store: StoreDep, settings: SettingsDep,
+    bus: EventsDep,
 ) -> NetworkState:
     """Apply every given change at once; if any is invalid, none is applied (422)."""
     with store.edit(network_id) as session:
         apply_update(session, body, settings)
-        return state_public(session)
+        state = state_public(session)
+    broadcast.state(bus, network_id, state)
+    return state
 
 
 @router.delete("/{network_id}", status_code=status.HTTP_204_NO_CONTENT,
                summary="Delete a network", responses=errors(404, 409))
-def delete_network(network_id: NetworkId, store: StoreDep) -> Response:
-    """Remove the session for good."""
+def delete_network(network_id: NetworkId, store: StoreDep, bus: EventsDep, rooms: RoomsDep
+                   ) -> Response:
+    """Remove the session for good; the rooms following it close."""
     store.delete(network_id)
+    broadcast.gone(bus, rooms, network_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

@@ -19,6 +19,21 @@ def index(request: Request) -> HTMLResponse:
     return templates.TemplateResponse(request, "index.html", {"version": __version__})
 
 
+@router.get("/join", response_class=HTMLResponse)
+def join_page(request: Request) -> HTMLResponse:
+    """A student's way in: a box for the room code on the teacher's screen."""
+    return templates.TemplateResponse(request, "index.html",
+                                      {"version": __version__, "follow_code": ""})
+
+
+@router.get("/join/{code}", response_class=HTMLResponse)
+def follow_page(request: Request, code: str) -> HTMLResponse:
+    """The network view following a room (the page checks the code through the API)."""
+    clean = "".join(ch for ch in code.upper() if ch.isalnum())[:16]
+    return templates.TemplateResponse(request, "index.html",
+                                      {"version": __version__, "follow_code": clean})
+
+
 @router.get("/circuits", response_class=HTMLResponse)
 def circuits_page(request: Request) -> HTMLResponse:
     """The circuit view (gates, wires, values and gradients)."""

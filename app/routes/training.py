@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from contextlib import suppress
 from typing import Annotated, Any
 
@@ -9,9 +10,11 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from app import broadcast
 from app.build import check_sample
-from app.deps import NetworkId, SettingsDep, StoreDep
+from app.deps import EventsDep, NetworkId, SettingsDep, StoreDep
 from app.errors import LimitError
+from app.events import EventBus
 from app.openapi import sse_schema
 from app.predict import parse_rows, predict_grid, predict_rows
 from app.schemas.common import MAX_ABS_VALUE, MAX_GRID_RESOLUTION, errors
@@ -60,8 +63,8 @@ def _step(store: Store, network_id: str, body: StepRequest, wait: bool = True) -
 
 @router.post("/{network_id}/step", summary="Run forward, backward, update or all",
              response_model=TraceOut, responses=CHANGES)
-async def step(network_id: NetworkId, store: StoreDep, body: StepRequest | None = None
-               ) -> Response:
+async def step(network_id: NetworkId, store: StoreDep, bus: EventsDep,
+               body: StepRequest | None = None) -> Response:
     """Run one phase (and any earlier phase it needs) and return every number it computed.
 
     Forward, backward and update in turn give exactly what one `all` gives. Values of
@@ -70,11 +73,13 @@ async def step(network_id: NetworkId, store: StoreDep, body: StepRequest | None 
     """
     body = body or StepRequest()
     work = store.work(network_id)
+    content = None
     if work is not None and work <= INLINE_WORK:
         with suppress(WouldBlock):
-            return Response(_step(store, network_id, body, wait=False),
-                            media_type="application/json")
-    content = await run_in_threadpool(_step, store, network_id, body)
+            content = _step(store, network_id, body, wait=False)
+    if content is None:
+        content = await run_in_threadpool(_step, store, network_id, body)
+    broadcast.trace(bus, network_id, content)
     return Response(content, media_type="application/json")
 
 
@@ -82,7 +87,7 @@ async def step(network_id: NetworkId, store: StoreDep, body: StepRequest | None 
              responses={**CHANGES, **SSE_DOC}, response_model=TrainResult)
 async def train(
     network_id: NetworkId, body: TrainRequest, request: Request, store: StoreDep,
-    settings: SettingsDep,
+    settings: SettingsDep, bus: EventsDep,
 ) -> Response | TrainResult:
     """Train with the fast loop; `stream: true` or `Accept: text/event-stream` streams progress.
 
@@ -99,20 +104,33 @@ async def train(
         with store.view(network_id) as session:  # unknown id: a plain 404, not an error event
             check_live(body, settings, streaming, session.network.spec.layers[0])
     if streaming:
-        return StreamingResponse(train_events(store, network_id, body, settings),
-                                 media_type="text/event-stream",
-                                 headers={"Cache-Control": "no-cache"})
-    return await train_watching(request, store, network_id, body, settings)
+        return StreamingResponse(
+            _relayed(train_events(store, network_id, body, settings), bus, network_id),
+            media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
+    result = await train_watching(request, store, network_id, body, settings)
+    if isinstance(result, TrainResult):
+        broadcast.state(bus, network_id, result.state)
+    return result
+
+
+async def _relayed(events: AsyncIterator[str], bus: EventBus, network_id: str
+                   ) -> AsyncIterator[str]:
+    """The training stream, each event also told to the network's follow rooms."""
+    async for chunk in events:
+        yield chunk
+        broadcast.sse_event(bus, network_id, chunk)
 
 
 @router.post("/{network_id}/reset", summary="Back to the initial weights, or a new seed",
              responses=CHANGES)
-def reset(network_id: NetworkId, store: StoreDep, body: ResetRequest | None = None
-          ) -> NetworkState:
+def reset(network_id: NetworkId, store: StoreDep, bus: EventsDep,
+          body: ResetRequest | None = None) -> NetworkState:
     """Step 0 and the starting parameters; with `seed`, parameters re-initialised from it."""
     with store.edit(network_id) as session:
         session.network.reset(seed=body.seed if body else None)
-        return state_public(session)
+        state = state_public(session)
+    broadcast.state(bus, network_id, state)
+    return state
 
 
 @router.get("/{network_id}/predict", summary="Predict over a grid or for given inputs",

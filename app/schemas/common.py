@@ -106,11 +106,13 @@ class ErrorBody(Public):
 
 
 ERROR_TEXT: dict[int, str] = {
-    404: "No such network or dataset (or it expired).",
+    403: "The request needs a secret it did not carry (a room's teacher token).",
+    404: "No such network, dataset or room (or it expired).",
     409: "The network is busy: another call (a training run?) held it longer than the lock "
          "timeout, or another server process changed it first. Try again.",
     413: "Request body above the size limit.",
     422: "Invalid input or a limit exceeded; `message` names the field or limit.",
+    503: "The server is at a capacity limit for now; `Retry-After` says when to try again.",
 }
 
 

@@ -39,6 +39,9 @@ class DatasetCreate(Strict):
     rows: WideRows | None = Field(None, description="one row per sample, all columns")
     input_columns: list[ColumnRef] | None = Field(None, max_length=MAX_NEURONS)
     target_columns: list[ColumnRef] | None = Field(None, max_length=MAX_NEURONS)
+    class_column: ColumnRef | None = Field(None, description="with rows, instead of "
+                                           "target_columns: a column of class numbers, one-hot "
+                                           "encoded (one target per class)")
 
     @model_validator(mode="after")
     def _one_form(self) -> DatasetCreate:
@@ -46,6 +49,8 @@ class DatasetCreate(Strict):
             raise ValueError("inputs and targets go together")
         if (self.inputs is None) == (self.rows is None):
             raise ValueError("give either inputs and targets, or rows")
+        if self.class_column is not None and (self.rows is None or self.target_columns):
+            raise ValueError("class_column goes with rows, instead of target_columns")
         return self
 
 
@@ -87,7 +92,10 @@ class NamedDatasetPublic(Public):
     name: str
     title: str
     description: str
-    task: str = Field(description='"classification" (0/1 labels) or "regression"')
+    task: str = Field(description='"classification" (0/1 labels), "multiclass" (one-hot '
+                      'targets, one column per class: softmax + cross-entropy) or "regression"')
     default_samples: int = Field(description="samples when the spec gives none")
     input_names: list[str] = Field(description="one per input column: the input layer's size")
     target_names: list[str] = Field(description="one per target: the output layer's size")
+    classes: int | None = Field(None, description="multi-class sets: the default number of "
+                                "classes (`dataset.classes` chooses another)")

@@ -21,7 +21,7 @@ from app.schemas.common import (
 )
 from app.schemas.datasets import DatasetInfo
 from app.schemas.rules import any_given, at_most_one, rules, together
-from engine.data.datasets import DATASET_NAMES
+from engine.data.datasets import DATASET_NAMES, MAX_CLASSES, MIN_CLASSES
 from engine.nn import spec
 from engine.presets import PRESETS
 
@@ -60,6 +60,9 @@ class NamedDataset(Strict):
     samples: int | None = Field(None, ge=1, le=MAX_SAMPLES, description="default: its own")
     noise: float = Field(0.0, ge=0, le=MAX_NOISE, allow_inf_nan=False)
     seed: Seed = 0
+    classes: int | None = Field(None, ge=MIN_CLASSES, le=MAX_CLASSES, description=(
+        "multi-class sets (blobs, spirals) only: the number of classes, one one-hot target "
+        "column each (default 3)"))
 
 
 class SpecFields(Strict):
@@ -207,7 +210,7 @@ class NetworkUpdate(Strict):
 class NetworkState(Public):
     """A network's spec, parameters and training progress."""
 
-    id: str
+    id: str | None = Field(description="the network's id; null in a follow room's events")
     preset: str | None
     layers: list[int]
     activations: list[str]

@@ -92,7 +92,7 @@ class TraceOut(Public):
 
     model_config = ConfigDict(json_schema_extra={"examples": [_example_trace()]})
 
-    network_id: str
+    network_id: str | None = Field(description="null in a follow room's events")
     phase: Phase = Field(description="the phase asked for")
     phases_run: list[str] = Field(description="what was computed, in order")
     step: int = Field(description="updates applied after this call")

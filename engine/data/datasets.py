@@ -1,11 +1,13 @@
 """Datasets: the seeds' own data, TF-Playground-style 2-D sets, and users' CSV/JSON rows.
 
-CONTRACT: `make_dataset(name, samples, noise, seed)` and the parsers return a `Dataset`;
+CONTRACT: `make_dataset(name, samples, noise, seed, classes)` and the parsers return a `Dataset`;
 invalid input raises `DatasetError` naming row and column.
 
 Every generated set is a pure function of (samples, noise, seed): `noise` is the standard
 deviation of Gaussian noise added to the inputs (to the targets for the regression sets).
-Classification targets are 0/1, one column.
+Classification targets are 0/1, one column; the multi-class sets ("blobs", "spirals") take
+a number of `classes` and give one-hot targets, one column per class (for a softmax output
+and cross-entropy).
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ from engine.errors import DatasetError
 
 DATASET_NAMES = (
     "two-two-one", "celsius", "xor", "circle", "gaussian", "spiral", "regression", "high-school",
+    "blobs", "spirals",
 )
+MIN_CLASSES, MAX_CLASSES = 2, 8
 MAX_SAMPLES = 100_000
 DOCUMENT_KEYS = ("name", "inputs", "targets", "input_names", "target_names")
 
@@ -157,7 +161,40 @@ def _high_school(m: int, noise: float, rng: np.random.Generator) -> Dataset:
     return Dataset("high-school", X, Y, tuple(f"x{i + 1}" for i in range(10)), ("t1", "t2"))
 
 
+def _classes(name: str, X: np.ndarray, labels: np.ndarray, k: int) -> Dataset:
+    """A 2-D set with k classes: one-hot targets, one column per class."""
+    names = tuple(f"class {c + 1}" for c in range(k))
+    return Dataset(name, X, np.eye(k)[labels], ("x1", "x2"), names)
+
+
+def _labels(m: int, k: int) -> np.ndarray:
+    """Class of each row: k contiguous blocks of (nearly) equal size."""
+    return np.arange(m) * k // m
+
+
+def _blobs(m: int, noise: float, rng: np.random.Generator, k: int) -> Dataset:
+    """k Gaussian blobs (std 0.2) around a circle of radius 0.7, one class each."""
+    labels = _labels(m, k)
+    angle = 2.0 * math.pi * labels / k + math.pi / 2
+    centers = 0.7 * np.column_stack([np.cos(angle), np.sin(angle)])
+    X = centers + rng.normal(0.0, 0.2 + noise, (m, 2))
+    return _classes("blobs", X, labels, k)
+
+
+def _spirals(m: int, noise: float, rng: np.random.Generator, k: int) -> Dataset:
+    """A k-arm spiral: arms of radius 0 … 1 over one turn, turned 1/k of a circle apart."""
+    labels = _labels(m, k)
+    sizes = np.bincount(labels, minlength=k)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    r = (np.arange(m) - starts[labels]) / np.maximum(sizes[labels], 1)
+    t = 2.0 * math.pi * (r + labels / k)
+    X = np.column_stack([r * np.sin(t), r * np.cos(t)])
+    X = X + rng.normal(0.0, noise, X.shape) if noise > 0 else X
+    return _classes("spirals", X, labels, k)
+
+
 Maker = Callable[[int, float, np.random.Generator], Dataset]
+ClassMaker = Callable[[int, float, np.random.Generator, int], Dataset]
 
 
 @dataclass(frozen=True)
@@ -167,10 +204,11 @@ class BuiltinDataset:
     name: str
     title: str
     description: str
-    task: str  # "classification" (0/1 labels) or "regression"
+    task: str  # "classification" (0/1 labels), "multiclass" (one-hot) or "regression"
     default_samples: int
     input_names: tuple[str, ...]
     target_names: tuple[str, ...]
+    classes: int | None = None  # multi-class sets: the default number of classes
 
 
 # name -> (generator, default samples, title, task); the generator's docstring describes it.
@@ -184,26 +222,45 @@ _MAKERS: dict[str, tuple[Maker, int, str, str]] = {
     "regression": (_regression, 100, "Sine curve (1-D regression)", "regression"),
     "high-school": (_high_school, 1, "Random 10 → 2 regression", "regression"),
 }
+# name -> (generator, default samples, title, default classes): one-hot multi-class sets.
+_CLASS_MAKERS: dict[str, tuple[ClassMaker, int, str, int]] = {
+    "blobs": (_blobs, 300, "Blobs (3+ classes)", 3),
+    "spirals": (_spirals, 300, "Spiral arms (3+ classes)", 3),
+}
+
+
+def _unknown(name: str) -> DatasetError:
+    return DatasetError(f"unknown dataset {name!r}; choose from {', '.join(DATASET_NAMES)}")
 
 
 def describe_builtin(name: str) -> BuiltinDataset:
     """Menu facts about a built-in dataset (its columns come from a one-sample build)."""
+    if name in _CLASS_MAKERS:
+        cmaker, default, title, k = _CLASS_MAKERS[name]
+        sample = cmaker(k, 0.0, np.random.default_rng(0), k)
+        description = " ".join((cmaker.__doc__ or title).split())
+        return BuiltinDataset(name, title, description, "multiclass", default,
+                              sample.input_names, sample.target_names, k)
     if name not in _MAKERS:
-        raise DatasetError(f"unknown dataset {name!r}; choose from {', '.join(DATASET_NAMES)}")
+        raise _unknown(name)
     maker, default, title, task = _MAKERS[name]
     sample = maker(1, 0.0, np.random.default_rng(0))
     description = " ".join((maker.__doc__ or title).split())
     return BuiltinDataset(name, title, description, task, default, sample.input_names,
-                       sample.target_names)
+                          sample.target_names)
 
 
 def make_dataset(
-    name: str, samples: int | None = None, noise: float = 0.0, seed: int = 0
+    name: str, samples: int | None = None, noise: float = 0.0, seed: int = 0,
+    classes: int | None = None,
 ) -> Dataset:
-    """A named dataset; `samples` None means the dataset's own default size."""
-    if name not in _MAKERS:
-        raise DatasetError(f"unknown dataset {name!r}; choose from {', '.join(DATASET_NAMES)}")
-    maker, default, _title, _task = _MAKERS[name]
+    """A named dataset; `samples` None means the dataset's own default size.
+
+    `classes` (multi-class sets only; default their own) is the number of one-hot classes.
+    """
+    if name not in _MAKERS and name not in _CLASS_MAKERS:
+        raise _unknown(name)
+    default = _CLASS_MAKERS[name][1] if name in _CLASS_MAKERS else _MAKERS[name][1]
     m = default if samples is None else samples
     if isinstance(m, bool) or not isinstance(m, int) or not 1 <= m <= MAX_SAMPLES:
         raise DatasetError(f"samples must be an integer from 1 to {MAX_SAMPLES}, got {samples!r}")
@@ -213,7 +270,21 @@ def make_dataset(
         raise DatasetError(f"noise must be a finite number ≥ 0, got {noise!r}")
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise DatasetError(f"seed must be a non-negative integer, got {seed!r}")
-    return maker(m, float(noise), np.random.default_rng([seed, DATA_STREAM]))
+    rng = np.random.default_rng([seed, DATA_STREAM])
+    if name not in _CLASS_MAKERS:
+        if classes is not None:
+            raise DatasetError(f"{name} has no classes to choose; the multi-class sets are "
+                               f"{', '.join(_CLASS_MAKERS)}", field="dataset.classes")
+        return _MAKERS[name][0](m, float(noise), rng)
+    maker, _default, _title, k = _CLASS_MAKERS[name]
+    k = k if classes is None else classes
+    if isinstance(k, bool) or not isinstance(k, int) or not MIN_CLASSES <= k <= MAX_CLASSES:
+        raise DatasetError(f"classes must be an integer from {MIN_CLASSES} to {MAX_CLASSES}, "
+                           f"got {classes!r}", field="dataset.classes")
+    if m < k:
+        raise DatasetError(f"{k} classes need at least {k} samples, got {m}",
+                           field="dataset.samples")
+    return maker(m, float(noise), rng, k)
 
 
 # Data is drawn from its own stream of the seed. With plain default_rng(seed) a preset whose
@@ -266,11 +337,13 @@ def parse_csv(
     input_columns: Sequence[str | int] | None = None,
     target_columns: Sequence[str | int] | None = None,
     name: str = "upload",
+    class_column: str | int | None = None,
 ) -> Dataset:
     """Numeric CSV with an optional header; default: last column is the target.
 
     Columns are chosen by header name or 0-based index; a DatasetError's `row` is the
-    0-based line of the text (the header, if any, is row 0).
+    0-based line of the text (the header, if any, is row 0). A `class_column` (any labels)
+    becomes one-hot targets instead, one column per class.
     """
-    table = parse_table(text, input_columns, target_columns)
+    table = parse_table(text, input_columns, target_columns, class_column)
     return Dataset(name, table.inputs, table.targets, table.input_names, table.target_names)

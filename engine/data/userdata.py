@@ -166,29 +166,76 @@ def split_columns(
     return inp, tgt
 
 
+def _label_key(label: str) -> tuple[int, float, str]:
+    """Numbers in numeric order first (2 before 10), then text labels alphabetically."""
+    return (0, float(label), "") if _is_number(label) else (1, 0.0, label)
+
+
+def one_hot(labels: Sequence[str], column: str) -> tuple[np.ndarray, tuple[str, ...]]:
+    """One-hot targets for class labels, one column per distinct label, named "column=label".
+
+    Classes are ordered numbers first (numerically), then text; at least two are needed.
+    """
+    classes = sorted(set(labels), key=_label_key)
+    if len(classes) < 2:
+        raise DatasetError(f"the class column {column!r} holds a single class "
+                           f"({classes[0]!r:.40}); it needs at least two")
+    index = {label: c for c, label in enumerate(classes)}
+    targets = np.eye(len(classes))[[index[label] for label in labels]]
+    names = tuple(f"{column}={label}"[:MAX_NAME_CHARS] for label in classes)
+    if len(set(names)) != len(names):
+        raise DatasetError(f"class labels of {column!r} are too long to tell apart")
+    return targets, names
+
+
+def _header(first: list[str], class_column: str | int | None) -> bool:
+    """Whether the first line names the columns (any non-number outside a class column)."""
+    if isinstance(class_column, str):
+        return True  # a class column chosen by name needs a header to name it
+    return not all(_is_number(c) for i, c in enumerate(first) if i != class_column)
+
+
 def parse_table(
-    text: str, inputs: Sequence[str | int] | None, targets: Sequence[str | int] | None
+    text: str, inputs: Sequence[str | int] | None, targets: Sequence[str | int] | None,
+    class_column: str | int | None = None,
 ) -> Table:
-    """Parse CSV text: optional header, numbers only, the same width on every row."""
+    """Parse CSV text: optional header, numbers only, the same width on every row.
+
+    A `class_column` (name or index; instead of target columns) may hold any labels, text
+    included; it becomes one-hot targets, one column per class.
+    """
+    if class_column is not None and targets is not None:
+        raise DatasetError("give either target columns or a class column, not both")
     lines = _read_lines(text)
     first = lines[0][1]
-    header = not all(_is_number(c) for c in first)
+    header = _header(first, class_column)
     names = list(check_names(first, "header", len(first)) if header
                  else [f"column{c}" for c in range(len(first))])
     body = lines[1:] if header else lines
     if not body:
         raise DatasetError("the CSV has a header but no data rows")
-    values = np.empty((len(body), len(names)))
+    klass = None if class_column is None else _column(class_column, names)
+    values = np.zeros((len(body), len(names)))
+    labels: list[str] = []
     for i, (r, cells) in enumerate(body):
         if len(cells) != len(names):
             raise DatasetError(f"expected {len(names)} columns, got {len(cells)}", r)
         for c, cell in enumerate(cells):
+            if c == klass:
+                if not cell:
+                    raise DatasetError("the class label is empty", r, c)
+                labels.append(cell)
+                continue
             if not _is_number(cell):
                 raise DatasetError(f"{cell!r:.40} is not a plain decimal number (ASCII digits, "
                                    "optional sign, point and exponent, e.g. -1.5e3)", r, c)
             values[i, c] = float(cell)
             if not math.isfinite(values[i, c]):
                 raise DatasetError(f"{cell!r} is not a finite number", r, c)
+    if klass is not None:
+        inp, _ = split_columns(names, inputs, [klass])
+        one, target_names = one_hot(labels, names[klass])
+        return Table(values[:, inp], one, tuple(names[c] for c in inp), target_names)
     inp, tgt = split_columns(names, inputs, targets)
     return Table(values[:, inp], values[:, tgt], tuple(names[c] for c in inp),
                  tuple(names[c] for c in tgt))

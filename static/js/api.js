@@ -77,6 +77,19 @@ export const networkData = (id, offset, limit) =>
 export const predict = (id, resolution) =>
   request("GET", `/api/networks/${enc(id)}/predict?resolution=${enc(resolution)}`);
 
+/** Follow mode: open a room on a network, read it, fork it, close it (teacher token). */
+export const openRoom = (networkId) => request("POST", "/api/rooms", { network_id: networkId });
+export const getRoom = (code) => request("GET", `/api/rooms/${enc(code)}`);
+export const forkRoom = (code) => request("POST", `/api/rooms/${enc(code)}/fork`);
+export async function closeRoom(code, token) {
+  const response = await fetch(`/api/rooms/${enc(code)}`,
+    { method: "DELETE", headers: { "X-Teacher-Token": token } });
+  if (!response.ok && response.status !== 404) {
+    throw new ApiError(describeError(response.status, await readBody(response)), response.status);
+  }
+}
+export const roomEventsUrl = (code) => `/api/rooms/${enc(code)}/events`;
+
 /** Upload a CSV file; the server answers with a dataset id usable in a spec. */
 export function uploadDataset(file) {
   const form = new FormData();

@@ -43,7 +43,8 @@ export function actions(app) {
     faster: () => setSpeed(app, setupOf().speed * 2),
     slower: () => setSpeed(app, setupOf().speed / 2),
     help: () => { dom.help.hidden = !dom.help.hidden; },
-    escape: () => { dom.help.hidden = true; app.view.select(null); },
+    setup: () => openSetup(app, !document.body.classList.contains("setup-open")),
+    escape: () => { dom.help.hidden = true; openSetup(app, false); app.view.select(null); },
   };
 }
 
@@ -64,6 +65,13 @@ function setSpeed(app, value) {
   app.dom.speed.value = speed;
   app.dom.speedOut.textContent = `${speed}\u00d7`;
   remember({ speed });
+}
+
+/** The setup drawer (presenter mode, small screens): open or close it, focus inside it. */
+function openSetup(app, open) {
+  document.body.classList.toggle("setup-open", open);
+  app.dom.btnSetup.setAttribute("aria-expanded", String(open));
+  if (open) app.dom.preset.focus();
 }
 
 function setPresenter(app, on) {

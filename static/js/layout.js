@@ -1,18 +1,29 @@
 // Pure positions: where each neuron sits for a given list of layer sizes and a box size.
 
 const MARGIN = { left: 60, right: 185, top: 40, bottom: 40 };
-const BASE_RADIUS = 30; // at a 900 × 560 drawing; larger screens scale it up to 1.45× (render.js)
+const BASE_RADIUS = 30; // at a 900 × 560 drawing; larger ones scale it (and the type) by k
 const MIN_RADIUS = 5;
+const MAX_SCALE = 1.45; // a laptop's drawing; presenter mode passes a larger one (a projector)
+
+/** How much a drawing of this size scales the base radius and type: 1 at 900 × 560. */
+export function drawingScale(width, height, maxScale = MAX_SCALE) {
+  return clamp(Math.min(width / 900, height / 560), 1, maxScale);
+}
 
 /**
- * Columns left to right, neurons centred vertically in each column.
- * Returns { width, height, radius, columns: [x per layer], nodes: [[{x, y}] per layer] }.
+ * Columns left to right, neurons centred vertically in each column. `options`: margin,
+ * maxScale (how far radius and type may grow), baseRadius (at scale 1, default 30),
+ * typeScale (the type's size against the usual one, for the room E and the targets need),
+ * spread (row spacing in radii, default 4.2).
+ * Returns { width, height, k, radius, columns: [x per layer], nodes: [[{x, y, r, room}]] }.
  */
 export function layoutNetwork(layers, width, height, options = {}) {
-  const k = clamp(Math.min(width / 900, height / 560), 1, 1.45);
-  const MAX_RADIUS = BASE_RADIUS * k;
+  const k = drawingScale(width, height, options.maxScale);
+  const MAX_RADIUS = (options.baseRadius ?? BASE_RADIUS) * k;
   const margin = { ...MARGIN, ...options.margin };
-  margin.right = Math.max(margin.right, MAX_RADIUS + 175); // room for the target box and E
+  // Room right of the output for Δ, the target box and E, whose type grows with k too.
+  margin.right = Math.max(margin.right, MAX_RADIUS + 175 * k * (options.typeScale ?? 1));
+  margin.left = Math.max(margin.left, MAX_RADIUS + 20);
   const innerW = Math.max(10, width - margin.left - margin.right);
   const innerH = Math.max(10, height - margin.top - margin.bottom);
   const gaps = Math.max(1, layers.length - 1);
@@ -26,7 +37,7 @@ export function layoutNetwork(layers, width, height, options = {}) {
   const columns = layers.map((_, l) => margin.left + (layers.length === 1 ? innerW / 2 : l * colGap));
   const midY = margin.top + innerH / 2;
   const nodes = layers.map((size, l) => {
-    const spacing = Math.min(innerH / Math.max(1, size), radii[l] * 4.2);
+    const spacing = Math.min(innerH / Math.max(1, size), radii[l] * (options.spread ?? 4.2));
     return Array.from({ length: size }, (_, i) => ({
       x: columns[l],
       y: midY + (i - (size - 1) / 2) * spacing,
@@ -34,7 +45,7 @@ export function layoutNetwork(layers, width, height, options = {}) {
       room: spacing, // vertical room per node: the z/b text below only when it fits
     }));
   });
-  return { width, height, radius, radii, columns, nodes, margin, rowGap };
+  return { width, height, k, radius, radii, columns, nodes, margin, rowGap };
 }
 
 /** Where along an edge its weight label sits: staggered by target so labels do not collide. */

@@ -3,6 +3,7 @@
 import * as api from "./api.js";
 import { esc } from "./format.js";
 import { bindControls } from "./controls.js";
+import { bindShare, startFollowing } from "./follow.js";
 import { checkSetup, loadLimits } from "./limits.js";
 import { readHash, recalledSession, toHash, withFallbacks, writeHash } from "./state.js";
 import { Session } from "./session.js";
@@ -17,7 +18,7 @@ function findElements() {
     "btn-play", "train-progress", "train-status", "help", "shortcuts", "speed", "speed-out",
     "slow", "btn-presenter", "preset", "preset-description", "dataset", "noise", "noise-out",
     "samples", "csv", "loss", "learning-rate", "regularization", "regularization-rate",
-    "batch-size", "epochs", "add-layer", "remove-layer", "pulses", "loss-log"];
+    "batch-size", "epochs", "add-layer", "remove-layer", "pulses", "loss-log", "btn-setup"];
   const dom = { root: document.body };
   for (const id of ids) dom[id.replace(/-(\w)/g, (_, c) => c.toUpperCase())] = $(id);
   Object.assign(dom, { svg: dom.network, heads: dom.layerHeads, panel: dom.explainPanel,
@@ -192,6 +193,7 @@ async function main() {
 
   /** Address bar edits, Back and Forward: rebuild the setup the URL now describes. */
   window.addEventListener("hashchange", () => {
+    if (session.readOnly) return;
     if ((location.hash || "#") === toHash(store.state.setup)) return;
     app.reopen(readHash(), { fromUrl: true });
   });
@@ -206,6 +208,12 @@ async function main() {
     view.error(`Could not load the menus: ${err.message}`);
   }
   await limitsLoaded;
+  const follow = document.body.dataset.follow;
+  if (follow !== undefined) {  // /join or /join/CODE: a student's page follows a room
+    startFollowing(app, follow);
+    return;
+  }
+  bindShare(app);
   await app.reopen(store.state.setup, { fromUrl: true });
 }
 

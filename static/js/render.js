@@ -2,6 +2,7 @@
 // `redistribute` only moves them, `restyle` only changes colours, widths and text.
 
 import { fmt, fmtTight } from "./format.js";
+import { edgeCandidates, placeLabels, visibleSegment } from "./labels.js";
 import { labelFraction } from "./layout.js";
 import { nodeId } from "./model.js";
 import { setAttr, setText, svgEl, tint } from "./svg.js";
@@ -39,7 +40,7 @@ export function createRenderer(svg, on) {
       "data-testid": `edge-hit-${edge.id}` }, groups.hits);
     const label = svgEl("g", { class: "edge-label", "data-id": edge.id }, groups.labels);
     const weight = svgEl("text", { class: "weight", "data-testid": `weight-${edge.id}` }, label);
-    const grad = svgEl("text", { class: "grad", dy: "1.15em", "data-testid": `grad-${edge.id}` },
+    const grad = svgEl("text", { class: "grad", dy: "1.2em", "data-testid": `grad-${edge.id}` },
       label);
     els.set(edge.id, { root: line, line, hit, label, weight, grad });
     for (const el of [hit, label]) bindPointer(el, edge.id);
@@ -52,11 +53,13 @@ export function createRenderer(svg, on) {
     const value = svgEl("text", { class: "value", dy: "0.35em", "data-testid": `value-${node.id}` },
       root);
     const name = svgEl("text", { class: "name" }, root);
-    const below = svgEl("text", { class: "below" }, root);
+    // z, δ and b under the neuron, moved as one block to a free spot (placeTexts).
+    const under = svgEl("g", { class: "under" }, root);
+    const below = svgEl("text", { class: "below" }, under);
     const z = svgEl("tspan", { class: "z", "data-testid": `z-${node.id}` }, below);
     const grad = svgEl("tspan", { class: "grad", "data-testid": `delta-${node.id}` }, below);
-    const bias = svgEl("text", { class: "bias", "data-testid": `bias-${node.id}` }, root);
-    els.set(node.id, { root, circle, value, name, below, z, grad, bias });
+    const bias = svgEl("text", { class: "bias", "data-testid": `bias-${node.id}` }, under);
+    els.set(node.id, { root, circle, value, name, under, below, z, grad, bias });
     bindPointer(root, node.id);
   }
 
@@ -89,13 +92,23 @@ export function createRenderer(svg, on) {
     layout = nextLayout;
     svg.setAttribute("viewBox", `0 0 ${layout.width} ${layout.height}`);
     svg.style.setProperty("--r", `${layout.radius}px`);
-    // Type grows with the drawing on large screens (within limits), never below the base size.
-    const k = Math.max(1, Math.min(1.45, Math.min(layout.width / 900, layout.height / 560)));
-    svg.style.setProperty("--k", k.toFixed(3));
+    // Type grows with the drawing on large screens (within the layout's limits).
+    svg.style.setProperty("--k", layout.k.toFixed(3));
     for (const edge of model.edges.values()) placeEdge(edge);
     markCrowdedLabels();
-    for (const node of model.nodes.values()) placeNode(node);
-    placeLossBox();
+    const fonts = textSizes();
+    for (const node of model.nodes.values()) placeNode(node, fonts);
+    placeLossBox(fonts);
+    placeTexts();
+  }
+
+  /** The font sizes (px) of the texts under a neuron and in the target box, as styled now. */
+  function textSizes() {
+    const size = (cls) => {
+      const el = svg.querySelector(cls);
+      return el ? parseFloat(getComputedStyle(el).fontSize) || 12 : 12;
+    };
+    return { below: size(".node .below"), bias: size(".node .bias"), target: size(".target-text") };
   }
 
   /**
@@ -134,7 +147,7 @@ export function createRenderer(svg, on) {
     label.setAttribute("transform", `translate(${at.x},${at.y})`);
   }
 
-  function placeNode(node) {
+  function placeNode(node, fonts) {
     const { root, circle, name, below, bias } = els.get(node.id);
     const p = layout.nodes[node.layer][node.index];
     const r = p.r;
@@ -142,7 +155,8 @@ export function createRenderer(svg, on) {
     root.style.setProperty("--r", `${r}px`);
     root.classList.toggle("compact", r < 17);
     root.classList.toggle("tiny", r < 12);
-    root.classList.toggle("no-room", p.room < 2 * r + 44); // z/δ/b lines would hit the node below
+    // z/δ/b lines would hit the node below
+    root.classList.toggle("no-room", p.room < 2 * r + 1.3 * (fonts.below + fonts.bias) + 14);
     root.classList.toggle("nameless", p.room < 12); // names would overlap (64 neurons): hover tells
     circle.setAttribute("r", r);
     // Crowded columns: the name goes to the node's left, where it cannot hit the node above.
@@ -150,23 +164,24 @@ export function createRenderer(svg, on) {
     name.classList.toggle("side", side);
     name.setAttribute("x", side ? -r - 5 : 0);
     name.setAttribute("y", side ? 4 : -r - 6);
-    below.setAttribute("y", r + 15);
-    bias.setAttribute("y", r + 29);
+    below.setAttribute("y", r + 3 + fonts.below);
+    bias.setAttribute("y", r + 3 + fonts.below + 1.2 * fonts.bias);
   }
 
-  function placeLossBox() {
+  function placeLossBox(fonts) {
     const out = model.layers.length - 1;
     const r = layout.radii[out];
+    const half = Math.max(14, fonts.target * 0.85);
     for (let i = 0; i < model.layers[out]; i++) {
       const p = layout.nodes[out][i];
       const { link, box, text, delta } = els.get(`target-${i}`);
       Object.entries({ x1: p.x + r, y1: p.y, y2: p.y }).forEach(([k, v]) => link.setAttribute(k, v));
-      box.setAttribute("y", p.y - 14);
-      box.setAttribute("height", 28);
+      box.setAttribute("y", p.y - half);
+      box.setAttribute("height", 2 * half);
       text.setAttribute("y", p.y);
-      delta.setAttribute("x", p.x + r + 6); delta.setAttribute("y", p.y - 9);
+      delta.setAttribute("x", p.x + r + 6); delta.setAttribute("y", p.y - 0.4 * fonts.target);
     }
-    els.get("loss-total").root.setAttribute("y", Math.max(22, layout.nodes[out][0].y - r - 30));
+    els.get("loss-total").root.setAttribute("y", Math.max(22, layout.nodes[out][0].y - r - 1.6 * fonts.target));
     fitLossBox();
   }
 
@@ -196,18 +211,112 @@ export function createRenderer(svg, on) {
     total.setAttribute("x", Math.max(half + 4, Math.min(layout.nodes[out][0].x + r + 112, right - half)));
   }
 
+  /**
+   * Move the texts that can move to free spots: first each neuron's z/δ/b block (under it,
+   * lower, or above its name), then each shown weight label (beside its edge, above or below,
+   * along it). Nothing may cross a visible edge, a neuron, another text or the drawing's edge;
+   * where no spot is free the least crowded one is taken (the text's halo keeps it legible).
+   */
+  function placeTexts() {
+    const at = (node) => layout.nodes[node.layer][node.index];
+    const segments = [];
+    for (const edge of model.edges.values()) {
+      const parts = els.get(edge.id);
+      parts.seg = visibleSegment(at(model.nodes.get(nodeId(edge.layer - 1, edge.source))),
+        at(model.nodes.get(nodeId(edge.layer, edge.target))));
+      segments.push(parts.seg);
+    }
+    const circles = [...model.nodes.values()].map(at);
+    const boxes = fixedBoxes(at);
+    const top = Math.min(layout.margin.top - 10, ...circles.map((c) => c.y - c.r - 30));
+    const bounds = { x: 2, y: top, w: layout.width - 4, h: layout.height - top - 28 };
+    const labels = [...nodeLabels(at), ...edgeLabels()];
+    const chosen = placeLabels(labels, { segments, circles, boxes }, bounds);
+    chosen.forEach(({ index }, i) => { if (labels[i].candidates[index]) labels[i].apply(labels[i].candidates[index]); });
+  }
+
+  /** Texts that stay where they are: names, target boxes, Δ and E. */
+  function fixedBoxes(at) {
+    const boxes = [];
+    for (const node of model.nodes.values()) {
+      const { name } = els.get(node.id);
+      if (!name.textContent || getComputedStyle(name).display === "none") continue;
+      const p = at(node);
+      const bb = name.getBBox();
+      boxes.push({ x: p.x + bb.x, y: p.y + bb.y, w: bb.width, h: bb.height });
+    }
+    for (const [id, parts] of els) {
+      if (!id.startsWith("target-") && id !== "loss-total") continue;
+      const bb = parts.root.getBBox();
+      if (bb.width) boxes.push({ x: bb.x, y: bb.y, w: bb.width, h: bb.height });
+    }
+    return boxes;
+  }
+
+  /** Each neuron's z/δ/b block: its candidate spots (offsets from where placeNode put it). */
+  function nodeLabels(at) {
+    const labels = [];
+    for (const node of model.nodes.values()) {
+      const { under, name, root } = els.get(node.id);
+      under.removeAttribute("transform");
+      if (root.classList.contains("compact")) continue;
+      const bb = under.getBBox();
+      if (!bb.width) continue;
+      const p = at(node);
+      const step = bb.height / 2;
+      const nameTop = name.textContent ? name.getBBox().y : -p.r;
+      const offsets = [[0, 0], [0, step], [0, 2 * step], [0, 3 * step],
+        [0, nameTop - 4 - (bb.y + bb.height)], [bb.width / 2 + p.r * 0.4, 0], [-bb.width / 2 - p.r * 0.4, 0]];
+      if (node.layer === model.layers.length - 1) offsets.splice(4, 1);  // E sits above the output
+      labels.push({
+        candidates: offsets.map(([dx, dy]) => ({ x: p.x + bb.x + dx, y: p.y + bb.y + dy, w: bb.width,
+          h: bb.height, dx, dy })),
+        apply: (c) => { if (c.dx || c.dy) under.setAttribute("transform", `translate(${c.dx},${c.dy})`); },
+      });
+    }
+    return labels;
+  }
+
+  /** Each shown weight label: spots beside its edge, from its staggered place outwards. */
+  function edgeLabels() {
+    const labels = [];
+    for (const edge of model.edges.values()) {
+      const { label } = els.get(edge.id);
+      if (label.classList.contains("crowded")) continue;
+      label.removeAttribute("transform");
+      const bb = label.getBBox();
+      if (!bb.width) continue;
+      const a = layout.nodes[edge.layer - 1][edge.source];
+      const b = layout.nodes[edge.layer][edge.target];
+      const f = labelFraction(edge.target, model.layers[edge.layer], edge.source, model.layers[edge.layer - 1]);
+      const cx = bb.x + bb.width / 2;
+      const cy = bb.y + bb.height / 2;
+      labels.push({
+        candidates: edgeCandidates(a, b, f, bb.width + 2, bb.height),
+        apply: (c) => {
+          els.get(edge.id).at = { x: c.cx, y: c.cy };
+          label.setAttribute("transform", `translate(${c.cx - cx},${c.cy - cy})`);
+        },
+      });
+    }
+    return labels;
+  }
+
   function restyle() {
     if (!model) return;
     const maxW = Math.max(1e-9, ...[...model.edges.values()].map((e) => Math.abs(e.weight)));
     const widest = Math.max(2, Math.min(MAX_EDGE_WIDTH, (layout?.radius ?? 30) * 0.28));
-    for (const edge of model.edges.values()) styleEdge(edge, maxW, widest);
+    let edgeText = false;
+    for (const edge of model.edges.values()) edgeText = styleEdge(edge, maxW, widest) || edgeText;
     const maxA = {};
     for (const n of model.nodes.values()) {
       maxA[n.layer] = Math.max(maxA[n.layer] || 1e-9, Math.abs(n.a ?? 0));
     }
-    for (const node of model.nodes.values()) styleNode(node, maxA[node.layer]);
+    let changed = false;
+    for (const node of model.nodes.values()) changed = styleNode(node, maxA[node.layer]) || changed;
     styleLossBox();
     svg.classList.toggle("stale", Boolean(model.stale));
+    if ((changed || edgeText) && layout) placeTexts();
   }
 
   function styleEdge(edge, maxW, widest) {
@@ -215,11 +324,12 @@ export function createRenderer(svg, on) {
     const w = edge.weight;
     setAttr(line, "stroke", w >= 0 ? "var(--positive)" : "var(--negative)");
     setAttr(line, "stroke-width", (0.6 + (widest - 0.6) * Math.abs(w) / maxW).toFixed(2));
-    setText(weight, fmt(w));
     weight.dataset.value = w;
     const change = edge.changing && `${fmt(edge.old_weight)} \u2192 ${fmt(edge.new_weight)}`;
-    setText(grad, change || (edge.grad === null ? "" : `\u2202 ${fmt(edge.grad)}`));
+    const a = setText(weight, fmt(w));
+    const b = setText(grad, change || (edge.grad === null ? "" : `\u2202 ${fmt(edge.grad)}`));
     grad.dataset.value = edge.grad ?? "";
+    return a || b;
   }
 
   function styleNode(node, maxA) {
@@ -233,11 +343,12 @@ export function createRenderer(svg, on) {
     const rgb = (node.a ?? 0) >= 0 ? POSITIVE : NEGATIVE;
     setAttr(parts.circle, "fill", known ? tint(rgb, 0.08 + 0.3 * Math.abs(node.a) / maxA) : "#fff");
     const showZ = node.layer > 0 && node.z !== null && model.activations[node.layer - 1] !== "linear";
-    setText(parts.z, showZ ? `z ${fmt(node.z)} ` : "");
-    setText(parts.grad, node.grad_z === null || node.layer === 0 ? "" : `\u03b4 ${fmt(node.grad_z)}`);
+    const a = setText(parts.z, showZ ? `z ${fmt(node.z)} ` : "");
+    const b = setText(parts.grad, node.grad_z === null || node.layer === 0 ? "" : `\u03b4 ${fmt(node.grad_z)}`);
     parts.grad.dataset.value = node.grad_z ?? "";
     const hasBias = node.bias !== null && node.bias !== undefined;
-    setText(parts.bias, hasBias ? `b ${fmt(node.bias)}` : "");
+    const c = setText(parts.bias, hasBias ? `b ${fmt(node.bias)}` : "");
+    return a || b || c;
   }
 
   function styleLossBox() {

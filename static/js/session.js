@@ -21,6 +21,7 @@ export class Session {
     this.playing = false;
     this.training = null;
     this.hurry = false; // set by interrupt(): the task running now skips its animations
+    this.readOnly = false; // following a room: the page watches, it drives nothing
   }
 
   get id() { return this.model?.id; }
@@ -116,12 +117,24 @@ export class Session {
     return start < 0 || done.has("update") ? [...CYCLE] : CYCLE.slice(start);
   }
 
+  /**
+   * In follow mode the page shows the teacher's network and drives nothing: every action a
+   * control or key would start is refused here, in one place, with a word on how to explore.
+   */
+  refused() {
+    if (!this.readOnly) return false;
+    this.view.narrate("You are following the teacher's network: press <b>Explore on my own</b> to try it yourself.");
+    return true;
+  }
+
   phase(name) {
+    if (this.refused()) return this.queue;
     if (this.playing) this.interrupt();
     return this.enqueue(() => this.runPhase(name));
   }
 
   fullStep() {
+    if (this.refused()) return this.queue;
     if (this.playing) this.interrupt();
     return this.enqueue(async () => {
       for (const name of this.remaining()) await this.runPhase(name);
@@ -131,7 +144,14 @@ export class Session {
   async runPhase(name) {
     this.finishAnimation();
     this.view.clearError();
-    const trace = await api.step(this.id, name);
+    await this.showTrace(name, await api.step(this.id, name));
+  }
+
+  /**
+   * Draw and animate a phase's trace: one this page asked for, or, in follow mode, one the
+   * teacher's page ran (the room relays the same JSON).
+   */
+  async showTrace(name, trace) {
     applyTrace(this.model, trace);
     this.model.stale = false;
     if (name === "update" || name === "all") {
@@ -154,6 +174,7 @@ export class Session {
   }
 
   togglePlay() {
+    if (this.refused()) return;
     this.playing = !this.playing;
     this.view.playing(this.playing);
     if (this.playing) this.enqueue(() => this.playLoop());
@@ -170,6 +191,7 @@ export class Session {
   }
 
   reset() {
+    if (this.refused()) return this.queue;
     this.interrupt();
     return this.enqueue(async () => {
       const state = await api.reset(this.id);
@@ -190,6 +212,7 @@ export class Session {
   }
 
   editWeight(edge, value) {
+    if (this.refused()) return this.queue;
     this.interrupt();
     return this.enqueue(async () => {
       const state = await api.patchNetwork(this.id, {
@@ -201,6 +224,7 @@ export class Session {
   }
 
   editBias(node, value) {
+    if (this.refused()) return this.queue;
     this.interrupt();
     return this.enqueue(async () => {
       const state = await api.patchNetwork(this.id, {
@@ -212,6 +236,7 @@ export class Session {
   }
 
   editData(inputs, targets) {
+    if (this.refused()) return this.queue;
     this.interrupt();
     return this.enqueue(async () => {
       const state = await api.patchNetwork(this.id, { inputs, targets });
@@ -226,6 +251,7 @@ export class Session {
    * field and the chain rule show the rate the server trains with, whatever was asked.
    */
   setLearningRate(value) {
+    if (this.refused()) return this.queue;
     return this.enqueue(async () => {
       const state = await api.patchNetwork(this.id, { learning_rate: value });
       this.model.learningRate = state.learning_rate;
@@ -249,6 +275,7 @@ export class Session {
    * server keeps a failed call's weights out).
    */
   train(epochs, batchSize) {
+    if (this.refused()) return this.queue;
     this.interrupt();
     return this.enqueue(async () => {
       this.finishAnimation();

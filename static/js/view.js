@@ -14,6 +14,22 @@ import { store } from "./store.js";
 const BOUNDARY_RESOLUTION = 48;
 
 /** `prefs()` answers the current view preferences (speed, slow, presenter: the store's setup). */
+/**
+ * The narration never hides a line: a long one is set smaller (down to 70%), and beyond that
+ * the status line grows to hold it.
+ */
+function fitNarration(el) {
+  el.style.fontSize = "";
+  el.classList.remove("overflowing");
+  let size = parseFloat(getComputedStyle(el).fontSize);
+  const min = size * 0.7;
+  while (el.scrollHeight > el.clientHeight + 1 && size > min) {
+    size -= 1;
+    el.style.fontSize = `${size}px`;
+  }
+  if (el.scrollHeight > el.clientHeight + 1) el.classList.add("overflowing");
+}
+
 export function createView(dom, prefs) {
   let model = null;
   let selected = null;
@@ -32,9 +48,12 @@ export function createView(dom, prefs) {
 
   function layout() {
     const box = dom.svg.getBoundingClientRect();
-    // Presenter mode's larger type needs a wider strip for the target boxes and E.
-    const margin = prefs().presenter ? { top: 70, right: 240 } : { top: 70 };
-    return layoutNetwork(model.layers, Math.max(320, box.width), Math.max(240, box.height), { margin });
+    // Presenter mode (a projector): radius and type grow with the space, up to 2.4×, and the
+    // heads above the columns are taller.
+    const options = prefs().presenter ? { margin: { top: 100 }, maxScale: 2.4, baseRadius: 37,
+      spread: 5.5, typeScale: 1.45 }
+      : { margin: { top: 70 }, spread: 5 };
+    return layoutNetwork(model.layers, Math.max(280, box.width), Math.max(240, box.height), options);
   }
 
   function refreshPanel() {
@@ -140,8 +159,10 @@ export function createView(dom, prefs) {
     dom.trainStatus.textContent = "";
   }
 
+  /** "step 3 · E = 0.31": E only once a forward pass has reached the output on screen (E
+   * before it would give away what students are asked to predict). */
   function setStatus() {
-    const loss = model.lossValue ?? network()?.loss;
+    const loss = dom.svg.dataset.animating === "forward" ? null : model.lossValue;
     dom.stepCount.textContent = `step ${model.step}` + (loss === null || loss === undefined ? "" : ` \u00b7 E = ${fmt(loss)}`);
   }
 
@@ -199,7 +220,10 @@ export function createView(dom, prefs) {
     hover(id, event) { hovered = id; showTooltip(id, event); },
     leave() { hovered = null; dom.tooltip.hidden = true; },
 
-    narrate(html) { dom.narration.innerHTML = html; },
+    narrate(html) {
+      dom.narration.innerHTML = html;
+      fitNarration(dom.narration);
+    },
 
     error(message) {
       dom.message.textContent = message;
@@ -215,6 +239,7 @@ export function createView(dom, prefs) {
     phaseDone(name, trace) {
       dom.svg.dataset.phase = name;
       dom.svg.dataset.step = String(trace.step);
+      if (name === "forward" || name === "all") return;  // E once the pass reaches the output
       lossChart.current(model.lossValue);
       setStatus();
     },
@@ -228,7 +253,12 @@ export function createView(dom, prefs) {
     dataChanged() {},
 
     /** Which pass is being animated (for tests and the page benchmark), or "" when idle. */
-    animating(name) { dom.svg.dataset.animating = name || ""; },
+    animating(name) {
+      dom.svg.dataset.animating = name || "";
+      if (name || !model) return;
+      lossChart.current(model.lossValue);
+      setStatus();
+    },
 
     /** Actions queued or running (requests included), for tests: "" when there are none.
      * `animating` alone is empty in the moment between a click and its trace's arrival. */

@@ -11,14 +11,14 @@ from app.build import build_network, check_limits, check_sample, grid, named
 from app.errors import LimitError
 from app.schemas.networks import NetworkCreate
 from app.settings import Settings
-from app.store import Store
+from app.store import Store, open_store
 from engine.errors import DatasetError, SpecError
 from engine.presets import build_preset
 
 
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
-    return Store(tmp_path / "s.sqlite3", ttl_seconds=3600)
+    return open_store(tmp_path / "s.sqlite3", ttl_seconds=3600)
 
 
 def test_grid_sweeps_x_fastest_over_the_bounds() -> None:

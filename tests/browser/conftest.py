@@ -48,34 +48,54 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser, server_url: str, request: pytest.FixtureRequest) -> Iterator[object]:
-    """A fresh 1280×720 page; asserts no console errors and no off-machine requests."""
-    # Playwright evaluates string predicates with eval, which the app's CSP forbids; tests
-    # marked `csp` (tests/browser/test_security_policy.py) run under the real policy.
-    context = browser.new_context(viewport={"width": 1280, "height": 720}, base_url=server_url,
-                                  bypass_csp=request.node.get_closest_marker("csp") is None)
-    page = context.new_page()
-    problems: list[str] = []
+def new_page(browser, server_url: str, request: pytest.FixtureRequest) -> Iterator[object]:
+    """A factory of fresh pages, each in its own browser context (its own cookies and storage:
+    another person's device), at `viewport` (1280×720 by default). Each page fails the test on
+    a console error, an uncaught page error or a request to a host other than the app's, and
+    leaves a screenshot in test-artifacts/ (the test's name, then the page's `name`)."""
     app_netloc = urlsplit(server_url).netloc
+    opened: list[tuple[object, object, str, list[str]]] = []
+    csp = request.node.get_closest_marker("csp") is not None
 
-    def on_console(msg) -> None:
-        if msg.type == "error":
-            problems.append(f"console error: {msg.text}")
+    def make(name: str = "", viewport: dict[str, int] | None = None) -> object:
+        # Playwright evaluates string predicates with eval, which the app's CSP forbids; tests
+        # marked `csp` (tests/browser/test_security_policy.py) run under the real policy.
+        context = browser.new_context(viewport=viewport or {"width": 1280, "height": 720},
+                                      base_url=server_url, bypass_csp=not csp)
+        page = context.new_page()
+        problems: list[str] = []
 
-    def on_request(req) -> None:
-        parts = urlsplit(req.url)
-        if parts.scheme in ("http", "https", "ws", "wss") and parts.netloc != app_netloc:
-            problems.append(f"request left the app: {req.url}")
+        def on_console(msg) -> None:
+            if msg.type == "error":
+                problems.append(f"console error{f' ({name})' if name else ''}: {msg.text}")
 
-    page.on("console", on_console)
-    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}\n{exc.stack or ''}"))
-    page.on("request", on_request)
-    page.console_problems = problems  # tests that expect an error may inspect and clear it
-    yield page
+        def on_request(req) -> None:
+            parts = urlsplit(req.url)
+            if parts.scheme in ("http", "https", "ws", "wss") and parts.netloc != app_netloc:
+                problems.append(f"request left the app: {req.url}")
+
+        page.on("console", on_console)
+        page.on("pageerror", lambda exc: problems.append(f"page error: {exc}\n{exc.stack or ''}"))
+        page.on("request", on_request)
+        page.console_problems = problems  # tests that expect an error may inspect and clear it
+        opened.append((context, page, name, problems))
+        return page
+
+    yield make
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    try:
-        name = re.sub(r"[^\w.-]+", "_", request.node.name).strip("_")
-        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-    finally:
-        context.close()
+    test = re.sub(r"[^\w.-]+", "_", request.node.name).strip("_")
+    problems: list[str] = []
+    for context, page, name, own in opened:
+        try:
+            suffix = f"-{name}" if name else ""
+            page.screenshot(path=str(SCREENSHOTS / f"{test}{suffix}.png"), full_page=True)
+        finally:
+            context.close()
+        problems += own
     assert not problems, "\n".join(problems)
+
+
+@pytest.fixture
+def page(new_page) -> object:
+    """A fresh 1280×720 page; asserts no console errors and no off-machine requests."""
+    return new_page()

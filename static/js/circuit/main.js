@@ -187,8 +187,20 @@ function wire() {
   $("circuit-show-all").addEventListener("click", showAll);
 }
 
+/** P toggles presenter mode (large type for a projector), as on the network page. */
+function bindPresenterKey() {
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey || event.key.toLowerCase() !== "p") return;
+    if (event.target.closest?.("input, select, textarea, [contenteditable]")) return;
+    event.preventDefault();
+    document.body.classList.toggle("presenter");
+    window.dispatchEvent(new Event("resize"));
+  });
+}
+
 async function start() {
   wire();
+  bindPresenterKey();
   const query = new URLSearchParams(location.search);
   if (query.has("network")) {
     state.neuron = { network: query.get("network"), layer: query.get("layer") ?? "1",

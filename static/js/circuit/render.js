@@ -80,8 +80,9 @@ export function createCircuitView(svg) {
     svg.setAttribute("height", layout.height);
     // Fit the panel's width: up to 1.3× for small circuits, down to MIN_SCALE for wide ones
     // (a decomposed neuron on a 1280-pixel projector); only below that does the panel scroll.
-    Object.assign(svg.style, { width: "100%", height: "auto", maxWidth: `${layout.width * 1.3}px`,
-      minWidth: `${layout.width * MIN_SCALE}px` });
+    // Presenter mode (CSS) lets it grow up to 2.2×: a projector's numbers.
+    svg.style.setProperty("--drawn-width", `${layout.width}px`);
+    Object.assign(svg.style, { width: "100%", height: "auto", minWidth: `${layout.width * MIN_SCALE}px` });
     drawnWidth = layout.width;
     const edges = el("g", { class: "edges" });
     const labels = el("g", { class: "labels" });

@@ -18,7 +18,8 @@ from engine.errors import DatasetError
 
 SHAPES = {"two-two-one": (1, 2, 1), "celsius": (100, 1, 1), "xor": (4, 2, 1),
           "circle": (200, 2, 1), "gaussian": (200, 2, 1), "spiral": (200, 2, 1),
-          "regression": (100, 1, 1), "high-school": (1, 10, 2)}
+          "regression": (100, 1, 1), "high-school": (1, 10, 2), "blobs": (300, 2, 3),
+          "spirals": (300, 2, 3)}
 
 
 @pytest.mark.parametrize("name", DATASET_NAMES)
