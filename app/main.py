@@ -13,6 +13,7 @@ from app import __version__, errors, openapi
 from app.bodylimit import BodySizeLimit
 from app.deps import known_query
 from app.events import EventBus
+from app.jsonbody import StrictJsonBodies
 from app.paths import STATIC_DIR
 from app.rooms import Rooms
 from app.routes import (
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.events = EventBus()
     app.state.rooms = Rooms()
     errors.install(app)
+    app.add_middleware(StrictJsonBodies)  # inside the size limit: reads bounded bodies only
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, overrides={
         ("POST", "/api/networks/import"): settings.max_import_bytes})
     install_browser_guards(app, settings)

@@ -128,9 +128,13 @@ def train_session(
 
         batch = body.batch_size if body.batch_size is None else min(body.batch_size,
                                                                        len(data.inputs))
-        losses = net.train(data.inputs, data.targets, body.epochs, batch_size=batch,
-                           shuffle_seed=body.shuffle_seed, callback=callback,
-                           callback_every=1)
+        if cancel is not None and cancel.is_set():  # its client left while it waited
+            reason.append("cancelled: the client went away")
+            losses: list[float] = []
+        else:
+            losses = net.train(data.inputs, data.targets, body.epochs, batch_size=batch,
+                               shuffle_seed=body.shuffle_seed, callback=callback,
+                               callback_every=1)
         history, index = downsample(losses)
         state = state_public(session)
         seconds = time.monotonic() - started

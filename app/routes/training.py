@@ -17,7 +17,7 @@ from app.errors import LimitError
 from app.events import EventBus
 from app.openapi import sse_schema
 from app.predict import parse_rows, predict_grid, predict_rows
-from app.schemas.common import MAX_ABS_VALUE, MAX_GRID_RESOLUTION, errors
+from app.schemas.common import MAX_ABS_VALUE, MAX_GRID_RESOLUTION, MAX_QUERY_CHARS, errors
 from app.schemas.networks import NetworkState
 from app.schemas.training import (
     PredictOut,
@@ -140,8 +140,9 @@ def predict(
     resolution: Annotated[int | None, Query(
         ge=2, le=MAX_GRID_RESOLUTION, description="grid points per axis (default 50)")] = None,
     x_min: Bound = None, x_max: Bound = None, y_min: Bound = None, y_max: Bound = None,
-    inputs: Annotated[str | None, Query(max_length=100_000,
-                                        description="JSON rows, e.g. [[2,3]]")] = None,
+    inputs: Annotated[str | None, Query(
+        max_length=MAX_QUERY_CHARS,
+        description="JSON rows, e.g. [[2,3]]; more rows: POST …/predict")] = None,
 ) -> PredictOut:
     """2-input networks: a resolution² grid (x fastest, `xs`, `ys`) over the data's bounds
     (padded) or x_min…y_max, for the decision boundary. 1-input networks: `resolution`

@@ -20,6 +20,7 @@ MAX_ABS_VALUE = 1e9  # any weight, bias, input or target
 MAX_LEARNING_RATE = 1000.0
 MAX_REGULARIZATION_RATE = 100.0
 MAX_NOISE = 10.0  # of a named dataset
+MAX_QUERY_CHARS = 20_000  # one query parameter (predict?inputs=); longer input rows go by POST
 
 
 class Strict(BaseModel):

@@ -77,8 +77,8 @@ class SpecFields(Strict):
         None, description="one bool for all, or one per non-input layer")
     loss: Loss | None = Field(None, description=(
         "per sample: half_sse ½Σ(t−o)², mse mean of (o−t)² over outputs, bce (sigmoid or "
-        "softmax output), cross_entropy −Σ t·log o (softmax or sigmoid output); default "
-        "mse"))
+        "softmax output), cross_entropy −Σ t·log o (softmax output, or 2+ sigmoid outputs; "
+        "one sigmoid output: use bce); default mse"))
     reduction: Reduction | None = Field(None, description="per-sample losses (and their "
                                         "gradients) averaged or summed; default mean")
     learning_rate: Rate | None = Field(None, description="step size η; default 0.1")
