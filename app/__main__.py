@@ -10,6 +10,7 @@ command line is parsed (and help printed) before the settings are validated.
 from __future__ import annotations
 
 import argparse
+import os
 import sqlite3
 from collections.abc import Sequence
 from typing import NoReturn
@@ -17,7 +18,7 @@ from typing import NoReturn
 from pydantic import ValidationError
 from pydantic_settings import CliSettingsSource
 
-from app.settings import Settings
+from app.settings import SERVE_SETTINGS, Settings
 from app.store import Unavailable, open_store
 
 DESCRIPTION = ("Serve the backpropagation visualizer and its API. Every flag may also be set "
@@ -76,6 +77,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Start the server with the settings the command line and environment give."""
     settings = parse_args(argv)
     from app import serve
+    if settings.workers > 1:  # uvicorn starts each process from an import string
+        os.environ[SERVE_SETTINGS] = settings.model_dump_json()
+        serve.run("app.main:create_served_app", settings, factory=True,
+                  workers=settings.workers)
+        return
     from app.main import create_app
 
     serve.run(create_app(settings), settings)

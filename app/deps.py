@@ -25,6 +25,7 @@ from app.events import EventBus
 from app.rooms import Rooms
 from app.settings import Settings
 from app.store import Session, Store
+from app.trainpool import TrainPool
 
 
 # The two getters are `async` only so that FastAPI calls them on the event loop instead of
@@ -33,6 +34,12 @@ async def get_settings(request: Request) -> Settings:
     """The app's Settings (tests pass their own to create_app)."""
     settings: Settings = request.app.state.settings
     return settings
+
+
+async def get_train_pool(request: Request) -> TrainPool:
+    """The app's pool of training worker processes."""
+    pool: TrainPool = request.app.state.train_pool
+    return pool
 
 
 async def get_store(request: Request) -> Store:
@@ -82,6 +89,7 @@ async def known_query(request: Request) -> None:
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[Store, Depends(get_store)]
+TrainPoolDep = Annotated[TrainPool, Depends(get_train_pool)]
 EventsDep = Annotated[EventBus, Depends(get_events)]
 RoomsDep = Annotated[Rooms, Depends(get_rooms)]
 NetworkId = Annotated[str, Path(max_length=64, description="id returned by POST /api/networks")]

@@ -18,12 +18,12 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.rooms import NotTeacher, RoomNotFound, TooManyRooms
-from app.store import Busy, NotFound
+from app.store import Busy, NotFound, Unavailable
+from app.trainpool import RETRY_AFTER_SECONDS, QueueFull
 from engine.errors import DatasetError, DivergenceError, EngineError, SpecError
 
 ROW_FIELDS = {"inputs", "targets", "rows"}
 BODY_PARSE_ERROR = "There was an error parsing the body"  # FastAPI's 400 text
-BUSY_RETRY_SECONDS = 5  # Retry-After of a 409: a training run is usually done by then
 
 
 class DuplicateKey(ValueError):
@@ -147,8 +147,13 @@ async def not_found(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def busy(request: Request, exc: Exception) -> JSONResponse:
-    """409 when a network stays locked by another call for too long; try again in a while."""
-    return error_response(409, str(exc), headers={"Retry-After": str(BUSY_RETRY_SECONDS)})
+    """409 when a network stays locked by another call for too long."""
+    return error_response(409, str(exc), headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
+async def unavailable(request: Request, exc: Exception) -> JSONResponse:
+    """503 when the training queue is full or the session database is away for a moment."""
+    return error_response(503, str(exc), headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
 async def http_error(request: Request, exc: Exception) -> JSONResponse:
@@ -203,6 +208,8 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(LimitError, limit_error)
     app.add_exception_handler(NotFound, not_found)
     app.add_exception_handler(Busy, busy)
+    app.add_exception_handler(Unavailable, unavailable)
+    app.add_exception_handler(QueueFull, unavailable)
     app.add_exception_handler(RoomNotFound, room_not_found)
     app.add_exception_handler(NotTeacher, not_teacher)
     app.add_exception_handler(TooManyRooms, too_many_rooms)

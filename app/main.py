@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -36,8 +37,9 @@ from app.security import (
     SecurityHeaders,
     default_allowed_hosts,
 )
-from app.settings import Settings
+from app.settings import SERVE_SETTINGS, Settings
 from app.store import Store, open_store
+from app.trainpool import TrainPool
 from engine.allocator import keep_freed_memory
 
 DESCRIPTION = """
@@ -59,9 +61,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """While serving, the store renews its leases (and folds SQLite's log) in the background."""
     store: Store = app.state.store
     store.start()
+    app.state.train_pool.warm()
     try:
         yield
     finally:
+        app.state.train_pool.close()
         store.close()
 
 
@@ -81,6 +85,12 @@ def install_browser_guards(app: FastAPI, settings: Settings) -> None:
                        any_ip=settings.allowed_hosts is None and settings.host in WILDCARD_HOSTS)
 
 
+def create_served_app() -> FastAPI:
+    """The app of one of `backprop-viz --workers N`'s processes: the settings the command
+    parsed (flags included), handed over as JSON in the environment."""
+    return create_app(Settings.model_validate_json(os.environ[SERVE_SETTINGS]))
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; tests pass their own Settings (temp database, small limits)."""
     settings = settings or Settings()
@@ -91,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.store = open_store(
         settings.db, ttl_seconds=settings.session_ttl_hours * 3600,
         lock_timeout=settings.lock_timeout_seconds)
+    app.state.train_pool = TrainPool(settings.training_processes, settings.train_queue)
     app.state.events = EventBus()
     app.state.rooms = Rooms()
     errors.install(app)

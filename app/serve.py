@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import uvicorn
 from fastapi import FastAPI
 
@@ -17,7 +19,7 @@ from app.settings import Settings
 REQUEST_HEAD_BYTES = 12 * MAX_QUERY_CHARS + 32 * 1024
 
 
-def run(app: FastAPI, settings: Settings) -> None:
-    """Serve until stopped."""
+def run(app: FastAPI | str, settings: Settings, **options: Any) -> None:
+    """Serve until stopped (`app` may be an import string, for several worker processes)."""
     uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level,
-                h11_max_incomplete_event_size=REQUEST_HEAD_BYTES)
+                h11_max_incomplete_event_size=REQUEST_HEAD_BYTES, **options)

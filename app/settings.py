@@ -16,7 +16,9 @@ from app.schemas.common import (
     MAX_NEURONS,
     MAX_SAMPLES,
 )
+from app.trainpool import default_workers
 
+SERVE_SETTINGS = "BACKPROP_VIZ_SERVE_SETTINGS"  # `--workers N`: the parsed settings, as JSON
 LogLevel = Literal["critical", "error", "warning", "info", "debug", "trace"]
 
 
@@ -68,6 +70,13 @@ class Settings(BaseSettings):
     lock_timeout_seconds: float = Field(
         30.0, gt=0, description="a call waiting this long for a busy network gets 409")
     log_level: LogLevel = Field("info", description="server log detail")
+    workers: int = Field(
+        1, ge=1, le=64, description="app processes serving the one port, sharing the store")
+    train_workers: int | None = Field(
+        None, ge=1, le=256, description="training worker processes per app process "
+        "(default: the cores shared out among the app processes, at least one)")
+    train_queue: int = Field(
+        64, ge=0, le=10_000, description="trains waiting for a worker; one more gets 503")
 
     frame_ancestors: str = Field(
         "'self'", min_length=1, pattern=r"^[^;,\n]+$",
@@ -85,6 +94,11 @@ class Settings(BaseSettings):
     def _path_as_text(cls, value: object) -> object:
         """Tests and scripts may pass a Path; the setting is text (a file or, later, a URL)."""
         return os.fspath(value) if isinstance(value, os.PathLike) else value
+
+    @property
+    def training_processes(self) -> int:
+        """Training workers of each app process: as set, or one per core shared out."""
+        return self.train_workers or max(1, default_workers() // self.workers)
 
     @property
     def db_path(self) -> Path:

@@ -1,4 +1,12 @@
-"""Training runs: the engine's fast loop under the network's lock, with progress and SSE."""
+"""Training calls: the network's lease, a place in the worker pool's queue, progress as SSE,
+checkpoints into the store.
+
+A train call first takes the network's lease (waiting on the event loop, up to the lock
+timeout: 409 after), then queues for a worker process (503 + Retry-After when the queue is
+full). The run itself happens in the worker (app/trainworker.py); this side relays its
+messages: progress events to the stream, checkpoints (every ~2 s) and the end to the store.
+The lease is given back when the run ends, whatever happened to the request.
+"""
 
 from __future__ import annotations
 
@@ -7,31 +15,27 @@ import json
 import threading
 import time
 from collections.abc import AsyncIterator, Callable
+from functools import partial
+from multiprocessing.connection import Connection
 from typing import Any
 
-import numpy as np
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
+from app import trainworker
 from app.errors import LimitError, error_body
-from app.predict import grid_prediction
-from app.schemas.training import LiveOptions, TrainRequest, TrainResult
+from app.schemas.training import TrainRequest, TrainResult
 from app.serialize import current_loss, downsample, finite_or_none, state_public
 from app.settings import Settings
-from app.store import Busy, NotFound, Store
-from engine.data.datasets import Dataset
-from engine.errors import EngineError
+from app.store import Busy, Lease, NotFound, Session, Store, Unavailable
+from app.trainpool import Job, QueueFull, TrainPool
+from engine.errors import DivergenceError, EngineError
 from engine.nn.network import Network
 
-PROGRESS_EVENTS = 200  # about this many progress events per run, spread by epochs …
-PROGRESS_MIN_SECONDS = 0.05  # … but never closer together than this
-PROGRESS_MAX_SECONDS = 0.5  # and never further apart (epochs permitting); ≤ 240 more in 120 s
-KEEPALIVE_SECONDS = 1.0  # an SSE comment when an epoch alone takes longer than this
+KEEPALIVE_SECONDS = 1.0  # an SSE comment when nothing else was sent for this long
 DISCONNECT_POLL_SECONDS = 0.25
-LIVE_SECONDS = 0.5  # live snapshots (weights, grid): at most one this often …
-LIVE_COST_FACTOR = 10  # … and never more often than 10× their own cost (≤ ~10% of a run)
+RELAY_POLL_SECONDS = 0.05  # how soon a cancel reaches a worker that sends nothing
 
-Progress = Callable[[dict[str, Any]], None]
+Emit = Callable[[str, dict[str, Any] | None], None]
 
 
 def check_epochs(body: TrainRequest, settings: Settings) -> None:
@@ -58,164 +62,163 @@ def check_live(body: TrainRequest, settings: Settings, streaming: bool, inputs: 
                          "leave it out")
 
 
-def live_snapshot(net: Network, data: Dataset, live: LiveOptions) -> dict[str, Any]:
-    """The current weights/biases and/or grid; empty if any of it is not finite."""
-    out: dict[str, Any] = {}
-    if live.weights:
-        params = [p for p in (*net.weights, *net.biases) if p is not None]
-        if not all(np.isfinite(p).all() for p in params):
-            return {}
-        out["weights"] = [w.tolist() for w in net.weights]
-        out["biases"] = [b.tolist() if b is not None else None for b in net.biases]
-    if live.grid_resolution is not None:
-        try:
-            grid = grid_prediction(net, data, live.grid_resolution, (None, None, None, None))
-        except EngineError:
-            return {}
-        out["grid"] = grid.model_dump(mode="json")
-    return out
+def _relay(conn: Connection, cancelled: threading.Event) -> Any:
+    """The worker's next message; tells it to stop once the call is cancelled."""
+    told = False
+    while not conn.poll(RELAY_POLL_SECONDS):
+        if cancelled.is_set() and not told:
+            conn.send("cancel")
+            told = True
+    return conn.recv()
 
 
-class LivePacer:
-    """Decides which progress events carry a live snapshot, and builds it."""
-
-    def __init__(self, net: Network, data: Dataset, live: LiveOptions | None) -> None:
-        self.net, self.data, self.live = net, data, live
-        self.next_at = 0.0
-
-    def extras(self, now: float, last: bool) -> dict[str, Any]:
-        """A snapshot for the first event, then one every LIVE_SECONDS (or less often), the last."""
-        if self.live is None or (now < self.next_at and not last):
-            return {}
-        out = live_snapshot(self.net, self.data, self.live)
-        cost = time.monotonic() - now
-        self.next_at = now + max(LIVE_SECONDS, LIVE_COST_FACTOR * cost)
-        return out
-
-
-def train_session(
-    store: Store, network_id: str, body: TrainRequest, settings: Settings,
-    progress: Progress | None = None, cancel: threading.Event | None = None,
+def run_on_worker(
+    store: Store, lease: Lease, network_id: str, body: TrainRequest, settings: Settings,
+    emit: Emit | None, cancelled: threading.Event, conn: Connection,
 ) -> TrainResult:
-    """Train and commit; stops early (keeping its progress) on timeout or cancel."""
-    check_epochs(body, settings)
-    with store.edit(network_id) as session:
-        net, data = session.network, session.dataset
+    """Send the network to a worker, commit its checkpoints and its end (a dispatcher thread)."""
+    with store.edit(network_id, lease=lease) as session:
+        if cancelled.is_set():  # its client left while it waited: no epoch for nobody
+            return _not_run(session, "cancelled: the client went away")
+        original = session.network.to_dict()
         started = time.monotonic()
-        deadline = started + settings.max_train_seconds
-        every = max(1, body.epochs // PROGRESS_EVENTS)
-        last_sent = 0.0
-        reason: list[str] = []
-        pacer = LivePacer(net, data, body.live if progress is not None else None)
-
-        def callback(epoch: int, loss: float) -> bool:
-            nonlocal last_sent
-            now = time.monotonic()
-            if cancel is not None and cancel.is_set():
-                reason.append("cancelled: the client went away")
-                return False
-            if now > deadline:
-                reason.append(f"stopped after {settings.max_train_seconds:g} s "
-                              "(max_train_seconds)")
-                return False
-            due = epoch % every == 0 or now - last_sent >= PROGRESS_MAX_SECONDS
-            if progress is not None and (epoch == body.epochs or (
-                    due and now - last_sent >= PROGRESS_MIN_SECONDS)):
-                last_sent = now
-                progress({"epoch": epoch, "epochs": body.epochs, "loss": finite_or_none(loss),
-                          **pacer.extras(now, epoch == body.epochs)})
-            return True
-
-        batch = body.batch_size if body.batch_size is None else min(body.batch_size,
-                                                                       len(data.inputs))
-        if cancel is not None and cancel.is_set():  # its client left while it waited
-            reason.append("cancelled: the client went away")
-            losses: list[float] = []
-        else:
-            losses = net.train(data.inputs, data.targets, body.epochs, batch_size=batch,
-                               shuffle_seed=body.shuffle_seed, callback=callback,
-                               callback_every=1)
+        conn.send({"network": original, "dataset": session.dataset, "epochs": body.epochs,
+                   "batch_size": body.batch_size, "shuffle_seed": body.shuffle_seed,
+                   "live": body.live.model_dump() if body.live else None,
+                   "progress": emit is not None, "max_seconds": settings.max_train_seconds,
+                   "live_seconds": trainworker.LIVE_SECONDS})
+        committed = False
+        while True:
+            message = _relay(conn, cancelled)
+            if message[0] == "progress" and emit is not None:
+                emit("progress", message[1])
+            elif message[0] == "checkpoint":
+                session.network = Network.from_dict(message[1], trusted=True)
+                store.save(session, lease)
+                committed = True
+            elif message[0] == "error":
+                if committed:  # a diverged run leaves the network as it was before the call
+                    session.network = Network.from_dict(original, trusted=True)
+                    store.save(session, lease)
+                kind, text, epoch = message[1:]
+                raise DivergenceError(epoch, text) if kind == "divergence" else EngineError(text)
+            elif message[0] == "done":
+                break
+        _, doc, losses, reason = message
+        net = session.network = Network.from_dict(doc, trusted=True)
         history, index = downsample(losses)
         state = state_public(session)
         seconds = time.monotonic() - started
     return TrainResult(
-        loss=current_loss(net, data) if state.loss is None else state.loss,
+        loss=current_loss(net, session.dataset) if state.loss is None else state.loss,
         step=net.step, epochs=len(losses),
         loss_history=[finite_or_none(x) or 0.0 for x in history],
-        loss_history_epochs=[i + 1 for i in index], stopped_early=bool(reason),
-        reason=reason[0] if reason else None, seconds=seconds,
+        loss_history_epochs=[i + 1 for i in index], stopped_early=reason is not None,
+        reason=reason, seconds=seconds,
         state=state.model_copy(update={"updated_at": session.updated_at}))
 
 
-def _error_event(exc: Exception) -> dict[str, Any]:
-    status = {NotFound: 404, Busy: 409}.get(type(exc), 422)
-    return {"status": status, **error_body(str(exc))}
+def _not_run(session: Session, reason: str) -> TrainResult:
+    state = state_public(session)
+    return TrainResult(
+        loss=state.loss, step=session.network.step, epochs=0, loss_history=[],
+        loss_history_epochs=[], stopped_early=True, reason=reason, seconds=0.0, state=state)
+
+
+async def start_training(
+    store: Store, pool: TrainPool, network_id: str, body: TrainRequest, settings: Settings,
+    emit: Emit | None = None,
+) -> tuple[Job, int]:
+    """Take the network's lease (waiting asynchronously), queue the run; (job, its place).
+
+    Busy (409) when the lease does not come within the lock timeout, QueueFull (503) when
+    the queue is full. The lease goes back when the job ends, however it ends.
+    """
+    lease = await store.lock_async(network_id)
+    cancelled = threading.Event()
+    job = Job(run=partial(run_on_worker, store, lease, network_id, body, settings, emit,
+                          cancelled),
+              on_position=None if emit is None else
+              (lambda place: emit("queued", {"position": place})),
+              cancelled=cancelled)
+    job.future.add_done_callback(lambda _: store.unlock(lease))
+    try:
+        place = pool.submit(job)
+    except QueueFull:
+        store.unlock(lease)
+        raise
+    return job, place
+
+
+async def train_watching(
+    request: Request, store: Store, pool: TrainPool, network_id: str, body: TrainRequest,
+    settings: Settings,
+) -> TrainResult:
+    """A plain train: its result, or, if the client leaves, the run stops (keeping its
+    progress) instead of holding the network until it ends."""
+    job, _ = await start_training(store, pool, network_id, body, settings)
+    future = asyncio.wrap_future(job.future)
+    while True:
+        done, _ = await asyncio.wait({future}, timeout=DISCONNECT_POLL_SECONDS)
+        if done:
+            return future.result()
+        if not job.cancelled.is_set() and await request.is_disconnected():
+            job.cancelled.set()
 
 
 def _sse(event: str, data: str) -> str:
     return f"event: {event}\ndata: {data}\n\n"
 
 
-async def train_events(
-    store: Store, network_id: str, body: TrainRequest, settings: Settings
-) -> AsyncIterator[str]:
-    """Server-Sent Events: `start`, `progress` (epoch, epochs, loss, live extras)…, then
-    `result` or `error`.
+def _error_event(exc: BaseException) -> dict[str, Any]:
+    status = {NotFound: 404, Busy: 409, Unavailable: 503}.get(type(exc), 422)
+    if not isinstance(exc, EngineError | LimitError | NotFound | Busy | Unavailable):
+        return {"status": 500, **error_body("internal error")}
+    return {"status": status, **error_body(str(exc))}
 
-    If the client disconnects, training stops at the next epoch and keeps what it did.
+
+async def train_events(
+    store: Store, pool: TrainPool, network_id: str, body: TrainRequest, settings: Settings
+) -> AsyncIterator[str]:
+    """Server-Sent Events: `start`, `queued` ({position}) while it waits for a worker,
+    `progress` (epoch, epochs, loss, live extras)…, then `result` or `error`.
+
+    Started (lease taken, run queued) before the first event, so a busy network is a plain
+    409 and a full queue a plain 503. If the client disconnects, the run stops at its next
+    epoch and keeps what it did.
     """
     loop = asyncio.get_running_loop()
-    queue: asyncio.Queue[tuple[str, str] | None] = asyncio.Queue()
-    cancel = threading.Event()
+    queue: asyncio.Queue[tuple[str, dict[str, Any] | None]] = asyncio.Queue()
 
-    def emit(event: str, data: str) -> None:
+    def emit(event: str, data: dict[str, Any] | None) -> None:
         loop.call_soon_threadsafe(queue.put_nowait, (event, data))
 
-    def job() -> None:
-        try:
-            result = train_session(store, network_id, body, settings,
-                                   progress=lambda d: emit("progress", json.dumps(d)),
-                                   cancel=cancel)
-            emit("result", result.model_dump_json())
-        except (EngineError, LimitError, NotFound, Busy) as exc:
-            emit("error", json.dumps(_error_event(exc)))
-        except Exception:
-            emit("error", json.dumps({"status": 500, **error_body("internal error")}))
-            raise
-        finally:
-            loop.call_soon_threadsafe(queue.put_nowait, None)
+    job, place = await start_training(store, pool, network_id, body, settings, emit)
+    job.future.add_done_callback(lambda _: emit("end", None))
+    return _stream(network_id, body, job, place, queue)
 
-    yield _sse("start", json.dumps({"network_id": network_id, "epochs": body.epochs}))
-    future = loop.run_in_executor(None, job)
+
+async def _stream(network_id: str, body: TrainRequest, job: Job, place: int,
+                  queue: asyncio.Queue[tuple[str, dict[str, Any] | None]]
+                  ) -> AsyncIterator[str]:
     try:
+        yield _sse("start", json.dumps({"network_id": network_id, "epochs": body.epochs}))
+        if place:
+            yield _sse("queued", json.dumps({"position": place}))
         while True:
             try:
-                item = await asyncio.wait_for(queue.get(), KEEPALIVE_SECONDS)
+                event, data = await asyncio.wait_for(queue.get(), KEEPALIVE_SECONDS)
             except TimeoutError:
                 yield ": still training\n\n"  # an SSE comment: proxies and clients see life
                 continue
-            if item is None:
-                break
-            yield _sse(*item)
+            if event != "end":
+                yield _sse(event, json.dumps(data))
+                continue
+            exc = job.future.exception()
+            if exc is None:
+                yield _sse("result", job.future.result().model_dump_json())
+            else:
+                yield _sse("error", json.dumps(_error_event(exc)))
+            return
     finally:
-        cancel.set()
-        if future.done() and not future.cancelled():
-            future.exception()  # retrieved, so asyncio does not warn about it
-
-
-async def train_watching(
-    request: Request, store: Store, network_id: str, body: TrainRequest, settings: Settings
-) -> TrainResult:
-    """`train_session` in a worker thread, stopped (keeping its progress) if the client leaves.
-
-    Otherwise a client that gave up would hold the network's lock until the run ends.
-    """
-    cancel = threading.Event()
-    task = asyncio.ensure_future(run_in_threadpool(
-        train_session, store, network_id, body, settings, None, cancel))
-    while True:
-        done, _ = await asyncio.wait({task}, timeout=DISCONNECT_POLL_SECONDS)
-        if done:
-            return task.result()
-        if not cancel.is_set() and await request.is_disconnected():
-            cancel.set()
+        job.cancelled.set()

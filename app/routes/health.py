@@ -10,6 +10,7 @@ HEALTH = {"status": "ok", "version": __version__}
 
 
 @router.get("/health", summary="Liveness and version", response_model=HealthOut)
-def health() -> dict[str, str]:
-    """Liveness probe; also the framework's own floor in the load benchmark."""
+async def health() -> dict[str, str]:
+    """Liveness probe; also the framework's own floor in the load benchmark. Served on the
+    event loop (no worker thread), so it answers while every thread is busy."""
     return HEALTH

@@ -21,7 +21,7 @@ router = APIRouter(prefix="/api", tags=["health"], responses=errors(422))
 
 
 @router.get("/limits", summary="The limits in force on this server")
-def limits(settings: SettingsDep) -> LimitsOut:
+async def limits(settings: SettingsDep) -> LimitsOut:
     """The documented ceilings as lowered by this server's `BACKPROP_VIZ_MAX_*` settings,
     and the names and rules a spec may use (from the engine's tables).
 

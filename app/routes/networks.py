@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
+from starlette.concurrency import run_in_threadpool
 
 from app import broadcast
 from app.build import apply_update, build_network, import_session
@@ -18,6 +19,7 @@ from app.schemas.networks import (
 )
 from app.schemas.sessions import SessionExport, SessionImport
 from app.serialize import MAX_INLINE_ROWS, data_rows, export_public, state_public
+from app.store import Lease
 
 router = APIRouter(prefix="/api/networks", tags=["networks"], responses=errors(422))
 
@@ -59,24 +61,29 @@ def get_network_data(
 
 @router.patch("/{network_id}", summary="Change learning rate, one weight, one bias or the data",
               responses=errors(404, 409, 413))
-def patch_network(
+async def patch_network(
     network_id: NetworkId, body: NetworkUpdate, store: StoreDep, settings: SettingsDep,
     bus: EventsDep,
 ) -> NetworkState:
     """Apply every given change at once; if any is invalid, none is applied (422)."""
-    with store.edit(network_id) as session:
-        apply_update(session, body, settings)
-        state = state_public(session)
+    def run(lease: Lease) -> NetworkState:
+        with store.edit(network_id, lease=lease, release=True) as session:
+            apply_update(session, body, settings)
+            return state_public(session)
+
+    async with store.locked(network_id) as lease:  # waits on the event loop, not a thread
+        state = await run_in_threadpool(run, lease)
     broadcast.state(bus, network_id, state)
     return state
 
 
 @router.delete("/{network_id}", status_code=status.HTTP_204_NO_CONTENT,
                summary="Delete a network", responses=errors(404, 409))
-def delete_network(network_id: NetworkId, store: StoreDep, bus: EventsDep, rooms: RoomsDep
-                   ) -> Response:
+async def delete_network(network_id: NetworkId, store: StoreDep, bus: EventsDep,
+                         rooms: RoomsDep) -> Response:
     """Remove the session for good; the rooms following it close."""
-    store.delete(network_id)
+    async with store.locked(network_id) as lease:
+        await run_in_threadpool(store.delete, network_id, lease)
     broadcast.gone(bus, rooms, network_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 

@@ -13,6 +13,6 @@ router = APIRouter(prefix="/api/presets", tags=["presets"], responses=errors(422
 
 
 @router.get("", summary="List presets")
-def list_presets() -> list[PresetPublic]:
+async def list_presets() -> list[PresetPublic]:
     """Each preset's name, title, description and the source article it reproduces."""
     return [preset_public(preset) for preset in PRESETS.values()]

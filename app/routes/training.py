@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import suppress
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -12,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app import broadcast
 from app.build import check_sample
-from app.deps import EventsDep, NetworkId, SettingsDep, StoreDep
+from app.deps import EventsDep, NetworkId, SettingsDep, StoreDep, TrainPoolDep
 from app.errors import LimitError
 from app.events import EventBus
 from app.openapi import sse_schema
@@ -29,7 +28,7 @@ from app.schemas.training import (
     TrainResult,
 )
 from app.serialize import state_public, trace_json
-from app.store import Store, WouldBlock
+from app.store import Lease, Store
 from app.training import check_epochs, check_live, train_events, train_watching
 
 router = APIRouter(prefix="/api/networks", tags=["training"])
@@ -37,7 +36,8 @@ CHANGES = errors(404, 409, 413, 422)  # routes that edit a network (and so may w
 
 SSE_DOC: dict[int | str, dict[str, Any]] = {200: {
     "description": "The result; or, when streaming, Server-Sent Events: `start` "
-                   "(StartEvent), `progress` (ProgressEvent: {epoch, epochs, loss}, plus "
+                   "(StartEvent), `queued` (QueuedEvent) while every training worker is "
+                   "busy, `progress` (ProgressEvent: {epoch, epochs, loss}, plus "
                    "`weights`, `biases` and/or `grid` when `live` asks) …, then `result` "
                    "(TrainResult) or `error` (ErrorEvent); each event's `data` is one JSON "
                    "document of that schema.",
@@ -47,13 +47,14 @@ Bound = Annotated[float | None, Query(ge=-MAX_ABS_VALUE, le=MAX_ABS_VALUE, allow
 
 
 # Steps on networks this small (multiply-adds per pass) run on the event loop: ~0.2 ms,
-# cheaper than a hop to a worker thread and its GIL hand-offs. Bigger ones, and any step
-# that would wait for a busy network, go to the thread pool.
+# cheaper than a hop to a worker thread and its GIL hand-offs (SQLite only: a PostgreSQL
+# store is a round trip away). Bigger ones go to the thread pool. Waiting for a busy
+# network never holds a thread: the lease is awaited on the event loop.
 INLINE_WORK = 4096
 
 
-def _step(store: Store, network_id: str, body: StepRequest, wait: bool = True) -> bytes:
-    with store.edit(network_id, wait=wait) as session:
+def _step(store: Store, network_id: str, body: StepRequest, lease: Lease) -> bytes:
+    with store.edit(network_id, lease=lease, release=True) as session:
         check_sample(session.dataset, body.sample, body.focus)
         trace = session.network.trace_step(
             session.dataset.inputs, session.dataset.targets, phase=body.phase,
@@ -72,24 +73,32 @@ async def step(network_id: NetworkId, store: StoreDep, bus: EventsDep,
     (or of `sample` alone). Fields a phase has not computed are null.
     """
     body = body or StepRequest()
-    work = store.work(network_id)
-    content = None
-    if work is not None and work <= INLINE_WORK:
-        with suppress(WouldBlock):
-            content = _step(store, network_id, body, wait=False)
-    if content is None:
-        content = await run_in_threadpool(_step, store, network_id, body)
+    async with store.locked(network_id) as lease:
+        work = store.work(network_id)
+        if store.inline_ok and work is not None and work <= INLINE_WORK:
+            content = _step(store, network_id, body, lease)
+        else:
+            content = await run_in_threadpool(_step, store, network_id, body, lease)
     broadcast.trace(bus, network_id, content)
     return Response(content, media_type="application/json")
 
 
+def _inputs(store: Store, network_id: str) -> int:
+    with store.view(network_id) as session:
+        return session.network.spec.layers[0]
+
+
 @router.post("/{network_id}/train", summary="Train for some epochs",
-             responses={**CHANGES, **SSE_DOC}, response_model=TrainResult)
+             responses={**CHANGES, **errors(503), **SSE_DOC}, response_model=TrainResult)
 async def train(
     network_id: NetworkId, body: TrainRequest, request: Request, store: StoreDep,
-    settings: SettingsDep, bus: EventsDep,
+    settings: SettingsDep, pool: TrainPoolDep, bus: EventsDep,
 ) -> Response | TrainResult:
     """Train with the fast loop; `stream: true` or `Accept: text/event-stream` streams progress.
+
+    Runs in a pool of worker processes, in arrival order: a streamed train waiting for one
+    gets `queued` events with its place; with the queue full, 503 and `Retry-After`. Progress
+    is committed at least every ~2 s.
 
     Overflow to NaN/inf answers 422 and leaves the network as it was before the call.
     A run longer than `max_train_seconds`, or whose client disconnects, stops early and
@@ -99,17 +108,17 @@ async def train(
     `weights`/`biases` and/or the `grid` of GET …/predict?resolution=N.
     """
     streaming = body.stream or "text/event-stream" in request.headers.get("accept", "")
+    check_epochs(body, settings)
     if streaming or body.live is not None:
-        check_epochs(body, settings)
-        with store.view(network_id) as session:  # unknown id: a plain 404, not an error event
-            check_live(body, settings, streaming, session.network.spec.layers[0])
+        inputs = await run_in_threadpool(_inputs, store, network_id)  # unknown id: a 404
+        check_live(body, settings, streaming, inputs)
     if streaming:
-        return StreamingResponse(
-            _relayed(train_events(store, network_id, body, settings), bus, network_id),
-            media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
-    result = await train_watching(request, store, network_id, body, settings)
-    if isinstance(result, TrainResult):
-        broadcast.state(bus, network_id, result.state)
+        events = await train_events(store, pool, network_id, body, settings)
+        return StreamingResponse(_relayed(events, bus, network_id),
+                                 media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache"})
+    result = await train_watching(request, store, pool, network_id, body, settings)
+    broadcast.state(bus, network_id, result.state)
     return result
 
 
@@ -123,12 +132,16 @@ async def _relayed(events: AsyncIterator[str], bus: EventBus, network_id: str
 
 @router.post("/{network_id}/reset", summary="Back to the initial weights, or a new seed",
              responses=CHANGES)
-def reset(network_id: NetworkId, store: StoreDep, bus: EventsDep,
-          body: ResetRequest | None = None) -> NetworkState:
+async def reset(network_id: NetworkId, store: StoreDep, bus: EventsDep,
+                body: ResetRequest | None = None) -> NetworkState:
     """Step 0 and the starting parameters; with `seed`, parameters re-initialised from it."""
-    with store.edit(network_id) as session:
-        session.network.reset(seed=body.seed if body else None)
-        state = state_public(session)
+    def run(lease: Lease) -> NetworkState:
+        with store.edit(network_id, lease=lease, release=True) as session:
+            session.network.reset(seed=body.seed if body else None)
+            return state_public(session)
+
+    async with store.locked(network_id) as lease:
+        state = await run_in_threadpool(run, lease)
     broadcast.state(bus, network_id, state)
     return state
 

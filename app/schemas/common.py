@@ -113,7 +113,8 @@ ERROR_TEXT: dict[int, str] = {
          "timeout, or another server process changed it first. Try again.",
     413: "Request body above the size limit.",
     422: "Invalid input or a limit exceeded; `message` names the field or limit.",
-    503: "The server is at a capacity limit for now; `Retry-After` says when to try again.",
+    503: "The server cannot take it right now (every training worker busy and the queue "
+         "full, or the session database unreachable); try again after `Retry-After` seconds.",
 }
 
 

@@ -210,14 +210,23 @@ class StartEvent(Public):
     epochs: int = Field(description="epochs asked for")
 
 
+class QueuedEvent(Public):
+    """A streamed run waits for a training worker: its place in the queue (again when it
+    moves up); none when a worker is free at once."""
+
+    position: int = Field(ge=1, description="1: the next run to start")
+
+
 class ErrorEvent(Public):
     """A streamed run that failed after it started: the status a plain call would answer."""
 
-    status: int = Field(description="404, 409 or 422, as the plain call would answer")
+    status: int = Field(description="404, 409, 422 or 503, as the plain call would answer")
     detail: str
     message: str = Field(description="one line saying what to change")
 
 
 SSE_EVENTS: dict[str, type[Public]] = {
-    "start": StartEvent, "progress": ProgressEvent, "result": TrainResult, "error": ErrorEvent}
-"""Every Server-Sent Event of a streamed train, in order: start, progress…, result or error."""
+    "start": StartEvent, "queued": QueuedEvent, "progress": ProgressEvent,
+    "result": TrainResult, "error": ErrorEvent}
+"""Every Server-Sent Event of a streamed train, in order: start, queued…, progress…, result
+or error."""

@@ -224,10 +224,15 @@ class Store(ABC):
             pause = min(pause * 2, POLL_MAX_SECONDS)
         return lease
 
+    async def _attempt_async(self, ident: str) -> Lease | None:
+        if self.inline_ok:  # an in-process database: a try costs microseconds
+            return self._attempt(ident)
+        return await asyncio.to_thread(self._attempt, ident)  # a round trip: off the loop
+
     async def lock_async(self, ident: str, wait: bool = True) -> Lease:
         """The network's lease, waiting on the event loop (no thread held) up to the timeout."""
         deadline, pause = time.monotonic() + self.lock_timeout, POLL_FIRST_SECONDS
-        while (lease := self._attempt(ident)) is None:
+        while (lease := await self._attempt_async(ident)) is None:
             if not wait:
                 raise WouldBlock(ident)
             if time.monotonic() > deadline:
@@ -251,7 +256,10 @@ class Store(ABC):
         try:
             yield lease
         finally:
-            self.unlock(lease)
+            if self.inline_ok:
+                self.unlock(lease)
+            else:
+                await asyncio.to_thread(self.unlock, lease)
 
     def renew(self) -> None:
         """Push back the expiry of every lease this process holds."""
@@ -389,14 +397,15 @@ class Store(ABC):
         return len(session.dataset.inputs) * sum(a * b for a, b in pairwise(layers))
 
     @contextmanager
-    def edit(self, ident: str, wait: bool = True, lease: Lease | None = None
-             ) -> Iterator[Session]:
+    def edit(self, ident: str, wait: bool = True, lease: Lease | None = None,
+             release: bool = False) -> Iterator[Session]:
         """Hold the network (its lease, unless the caller holds it), yield it, commit it if the
         block ends without error.
 
         On any exception the in-memory copy is dropped, so the next call reloads the last
         committed state: a failed call leaves the network exactly as it was. With
-        `wait=False`, raise WouldBlock at once instead of waiting for the lease.
+        `wait=False`, raise WouldBlock at once instead of waiting for the lease. `release`: the
+        caller's lease goes back in the same commit (its later `unlock` does nothing).
         """
         own = lease is None
         held = self.lock(ident, wait) if lease is None else lease
@@ -405,7 +414,7 @@ class Store(ABC):
                 session = self._load(ident, use_cache=True)
                 try:
                     yield session
-                    self.save(session, held, release=own)
+                    self.save(session, held, release=own or release)
                 except BaseException:
                     self._forget(ident)
                     raise

@@ -7,6 +7,7 @@ import { readTable } from "./editors.js";
 import { checkSetup, specProblem, valueProblem } from "./limits.js";
 import { bindKeys } from "./keys.js";
 import { change, writeHash } from "./state.js";
+import { softmaxPatch } from "./multiclass.js";
 import { store } from "./store.js";
 
 const setupOf = () => store.state.setup;
@@ -86,7 +87,7 @@ function remember(patch) {
 }
 
 /** A change to the network's spec: new setup, new network from the API (checked first). */
-function respec(app, patch) {
+export function respec(app, patch) {
   const next = change(setupOf(), patch);
   const { problems } = checkSetup(next);
   const model = app.view.model;
@@ -114,6 +115,7 @@ function layersValue(app, layers) {
  */
 function lossForData(app, name) {
   const entry = store.state.datasets.find((d) => d.name === name);
+  if (entry?.task === "multiclass") return softmaxPatch(app.view.model);
   const { loss, activations } = app.view.model;
   if (entry?.task !== "regression" || !["bce", "cross_entropy"].includes(loss)) return {};
   return { loss: "mse", activations: [...activations.slice(0, -1), "linear"] };
@@ -137,7 +139,7 @@ function bindSetupForm(app) {
   dom.dataset.addEventListener("change", () => {
     if (dom.dataset.value.startsWith("upload:")) return;
     const layers = app.fitLayers(dom.dataset.value);
-    const patch = { dataset: dom.dataset.value || null, datasetId: null,
+    const patch = { dataset: dom.dataset.value || null, datasetId: null, classes: null,
       ...lossForData(app, dom.dataset.value) };
     if (!layers || layers.join() === app.view.model.layers.join()) respec(app, patch);
     else respec(app, { ...patch, layers: layersValue(app, layers) });

@@ -3,6 +3,8 @@
 import { esc, factor, fmt, fmtLong } from "./format.js";
 import { nodeId } from "./model.js";
 import { batchLines, fusedDeltaLine, outputGradLine, regularization, sampleLoss } from "./lossmath.js";
+import { softmaxLines } from "./multiclass.js";
+import { updateRuleLines } from "./optimizer.js";
 
 const DERIVATIVE = {
   linear: () => ["1", () => 1],
@@ -52,6 +54,7 @@ export function forwardFormula(model, node) {
 function activationLine(model, node) {
   const act = activationOf(model, node);
   if (act === "linear") return null;
+  if (act === "softmax") return softmaxLines(model, node).join(" ");
   return `${sub(node.name)} = ${act}(z) = ${act}(${fmtLong(node.z)}) = <b>${fmtLong(node.a)}</b>`;
 }
 
@@ -103,6 +106,8 @@ export function edgeChain(model, edge) {
 }
 
 export function updateLine(model, edge) {
+  const rule = updateRuleLines(model, edge);
+  if (rule) return rule.at(-1);
   const old = edge.old_weight ?? edge.weight;
   return `${sub(edge.name)} \u2190 ${fmtLong(old)} \u2212 ${fmtLong(model.learningRate)} \u00b7 ` +
     `${factor(edge.grad)} = <b>${fmtLong(edge.new_weight)}</b>`;
@@ -149,7 +154,9 @@ function explainEdge(model, edge) {
       `${factor(from.a)} \u00b7 ${factor(edge.old_weight ?? edge.weight)} = <b>${fmtLong(edge.signal ?? from.a * edge.weight)}</b>`] });
   }
   if (to.grad_z !== null) sections.push({ title: "Backward (chain rule)", lines: edgeChain(model, edge) });
-  if (edge.new_weight !== null) sections.push({ title: "Update", lines: [updateLine(model, edge)] });
+  if (edge.new_weight !== null) {
+    sections.push({ title: "Update", lines: updateRuleLines(model, edge) ?? [updateLine(model, edge)] });
+  }
   return { title: `Weight ${edge.name}`, sections };
 }
 
@@ -165,8 +172,8 @@ function explainNode(model, node) {
   }
   const sections = [];
   if (node.z !== null) {
-    sections.push({ title: "Forward", lines: [...forwardFormula(model, node), activationLine(model, node)]
-      .filter(Boolean) });
+    const act = activationOf(model, node) === "softmax" ? softmaxLines(model, node) : [activationLine(model, node)];
+    sections.push({ title: "Forward", lines: [...forwardFormula(model, node), ...act].filter(Boolean) });
   } else sections.push({ title: "Forward", lines: ["Run a forward pass to see this neuron's numbers."] });
   if (node.grad_z !== null) {
     sections.push({ title: "Backward (chain rule)", lines: [...gradALines(model, node), deltaLine(model, node)] });

@@ -21,9 +21,12 @@ export function layoutNetwork(layers, width, height, options = {}) {
   const k = drawingScale(width, height, options.maxScale);
   const MAX_RADIUS = (options.baseRadius ?? BASE_RADIUS) * k;
   const margin = { ...MARGIN, ...options.margin };
+  // A phone's drawing: Δ sits above the target box (render.js), so the strip right of the
+  // output holds only the box; the input column moves closer to the left edge.
+  const compact = width < 560;
   // Room right of the output for Δ, the target box and E, whose type grows with k too.
-  margin.right = Math.max(margin.right, MAX_RADIUS + 175 * k * (options.typeScale ?? 1));
-  margin.left = Math.max(margin.left, MAX_RADIUS + 20);
+  margin.right = compact ? 96 : Math.max(margin.right, MAX_RADIUS + 175 * k * (options.typeScale ?? 1));
+  margin.left = compact ? 34 : Math.max(margin.left, MAX_RADIUS + 20);
   const innerW = Math.max(10, width - margin.left - margin.right);
   const innerH = Math.max(10, height - margin.top - margin.bottom);
   const gaps = Math.max(1, layers.length - 1);
@@ -32,7 +35,7 @@ export function layoutNetwork(layers, width, height, options = {}) {
   const colGap = innerW / gaps;
   // One radius per column: a 64-neuron layer must not shrink its neighbours to dots.
   const radii = layers.map((size) =>
-    clamp(Math.min((innerH / Math.max(1, size)) * 0.38, colGap * 0.18), MIN_RADIUS, MAX_RADIUS));
+    clamp(Math.min((innerH / Math.max(1, size)) * 0.38, colGap * (compact ? 0.2 : 0.18)), MIN_RADIUS, MAX_RADIUS));
   const radius = Math.min(...radii);
   const columns = layers.map((_, l) => margin.left + (layers.length === 1 ? innerW / 2 : l * colGap));
   const midY = margin.top + innerH / 2;
@@ -45,7 +48,7 @@ export function layoutNetwork(layers, width, height, options = {}) {
       room: spacing, // vertical room per node: the z/b text below only when it fits
     }));
   });
-  return { width, height, k, radius, radii, columns, nodes, margin, rowGap };
+  return { width, height, k, compact, radius, radii, columns, nodes, margin, rowGap };
 }
 
 /** Where along an edge its weight label sits: staggered by target so labels do not collide. */

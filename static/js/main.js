@@ -2,8 +2,13 @@
 
 import * as api from "./api.js";
 import { esc } from "./format.js";
-import { bindControls } from "./controls.js";
+import { bindCodeExport } from "./codeexport.js";
+import { bindControls, respec } from "./controls.js";
 import { bindShare, startFollowing } from "./follow.js";
+import { bindMatrix } from "./matrix.js";
+import { bindClasses, syncClasses } from "./multiclass.js";
+import { bindOptimizer, syncOptimizer } from "./optimizer.js";
+import { bindSaveOpen } from "./savefile.js";
 import { checkSetup, loadLimits } from "./limits.js";
 import { readHash, recalledSession, toHash, withFallbacks, writeHash } from "./state.js";
 import { Session } from "./session.js";
@@ -51,10 +56,16 @@ function syncForm(dom, { setup, network: state, presets }) {
   dom.speedOut.textContent = `${setup.speed}\u00d7`;
   dom.slow.checked = setup.slow;
   showPresenter(dom, setup.presenter);
+  syncOptimizer(state);
+  syncClasses(state);
 }
+
+/** Small screens (one column) and presenter mode keep the setup in a drawer. */
+const NARROW = window.matchMedia("(max-width: 1024px)");
 
 function showPresenter(dom, on) {
   document.body.classList.toggle("presenter", Boolean(on));
+  document.body.classList.toggle("setup-drawer", Boolean(on) || NARROW.matches);
   dom.presenter.setAttribute("aria-pressed", String(Boolean(on)));
 }
 
@@ -134,7 +145,8 @@ function fitLayers(model, name) {
   const layers = model?.layers.slice();
   const entry = datasets.find((d) => d.name === name);
   const own = presets.find((p) => p.name === setup.preset)?.layers;
-  const [inputs, targets] = entry ? [entry.input_names.length, entry.target_names.length]
+  const classes = entry?.classes ? setup.classes ?? entry.classes : null;
+  const [inputs, targets] = entry ? [entry.input_names.length, classes ?? entry.target_names.length]
     : own ? [own[0], own.at(-1)] : [];
   if (!layers || !inputs) return setup.layers ?? null;
   layers[0] = inputs;
@@ -191,6 +203,9 @@ async function main() {
     if (changed.includes("limits")) view.refreshHeads();
   });
 
+  NARROW.addEventListener("change", () => showPresenter(dom, store.state.setup.presenter));
+  showPresenter(dom, store.state.setup.presenter);
+
   /** Address bar edits, Back and Forward: rebuild the setup the URL now describes. */
   window.addEventListener("hashchange", () => {
     if (session.readOnly) return;
@@ -199,6 +214,11 @@ async function main() {
   });
 
   bindControls(app);
+  bindOptimizer(app, respec);
+  bindClasses(app, respec);
+  bindCodeExport(app);
+  bindMatrix(app);
+  bindSaveOpen(app);
   // The limits come first (a small GET) so a link beyond this server's limits is explained
   // on the page rather than refused by the server.
   const limitsLoaded = loadLimits();

@@ -33,6 +33,7 @@ export function modelFromState(state) {
   };
   buildNodes(model, state.biases || [], state.dataset?.input_names);
   buildEdges(model, state.weights || []);
+  readOptimizerState(model, state.optimizer);
   showSample(model);
   return model;
 }
@@ -64,16 +65,35 @@ function buildEdges(model, weights) {
   });
 }
 
+/**
+ * Each weight's and bias's optimizer state ({velocity} or {m, v}) from the state's
+ * `optimizer` ({name: {weights, biases}}); a trace with an update replaces it (applyTrace).
+ */
+function readOptimizerState(model, optimizer) {
+  const names = Object.keys(optimizer || {});
+  const pick = (side, k, ...index) => Object.fromEntries(names.map((name) =>
+    [name, index.reduce((a, i) => a?.[i], optimizer[name][side]?.[k])]));
+  for (const edge of model.edges.values()) {
+    edge.optimizer = names.length ? pick("weights", edge.layer - 1, edge.target, edge.source) : null;
+  }
+  for (const node of model.nodes.values()) {
+    const has = node.layer > 0 && names.length && optimizer[names[0]].biases?.[node.layer - 1];
+    node.bias_optimizer = has ? pick("biases", node.layer - 1, node.index) : null;
+  }
+}
+
 /** Merge one step's trace; after an update, the new weights become the current ones. */
 export function applyTrace(model, trace) {
   for (const n of trace.nodes || []) {
     const node = model.nodes.get(nodeId(n.layer, n.index));
     if (node) for (const f of NODE_FIELDS) node[f] = n[f] ?? null;
+    if (node && n.bias_optimizer) node.bias_optimizer = n.bias_optimizer;
   }
   for (const e of trace.edges || []) {
     const edge = model.edges.get(edgeId(e.layer, e.source, e.target));
     if (edge) for (const f of EDGE_FIELDS) edge[f] = e[f] ?? null;
     if (edge) edge.old_weight = null;
+    if (edge && e.optimizer) edge.optimizer = e.optimizer;  // the state after this update
   }
   for (const node of model.nodes.values()) node.old_bias = null;
   model.lossValue = trace.loss ?? null;
@@ -112,8 +132,12 @@ export function commitUpdate(model) {
 /** Replace the parameters (after training, reset or an edit) and clear the step's numbers. */
 export function setParameters(model, state) {
   const fresh = modelFromState(state);
-  for (const [id, edge] of fresh.edges) Object.assign(model.edges.get(id) || {}, { weight: edge.weight });
-  for (const [id, node] of fresh.nodes) Object.assign(model.nodes.get(id) || {}, { bias: node.bias });
+  for (const [id, edge] of fresh.edges) {
+    Object.assign(model.edges.get(id) || {}, { weight: edge.weight, optimizer: edge.optimizer });
+  }
+  for (const [id, node] of fresh.nodes) {
+    Object.assign(model.nodes.get(id) || {}, { bias: node.bias, bias_optimizer: node.bias_optimizer });
+  }
   model.data = fresh.data;
   clearValues(model);
   model.step = fresh.step;

@@ -3,6 +3,7 @@
 
 import { explain } from "./explain.js";
 import { esc, exact, fmt, fmtLong } from "./format.js";
+import { stateRows } from "./optimizer.js";
 
 const HINT = `<p class="hint">Click a neuron or an edge to see the numbers behind it and the
 chain rule that gives its gradient. Hover anything for its current values.</p>`;
@@ -63,6 +64,7 @@ export function tooltipHtml(model, id) {
     .map(([key, label]) => `<tr><th>${label}</th><td title="${item[key]}">${fmtLong(item[key])}</td></tr>`)
     .join("");
   const kind = model.nodes.has(id) ? (item.layer === 0 ? "input" : "neuron") : "weight";
+  const all = rows + stateRows(item);
   return `<div class="tip-title">${esc(item.name)} <span>${kind}</span></div>` +
-    `<table>${rows || `<tr><td>${fmt(null)}</td></tr>`}</table>`;
+    `<table>${all || `<tr><td>${fmt(null)}</td></tr>`}</table>`;
 }

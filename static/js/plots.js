@@ -1,6 +1,7 @@
 // Canvas widgets: the loss curve and the decision-boundary heat map (TF Playground style).
 
 import { fmt } from "./format.js";
+import { classCss, classRgb } from "./multiclass.js";
 
 const BLUE = [0, 114, 178];
 const ORANGE = [213, 94, 0];
@@ -124,7 +125,11 @@ export class LossChart {
   }
 }
 
-/** Decision boundary: `grid` {xs, ys, values[row][col], lo, hi}; `points` [{x, y, value}]. */
+/**
+ * Decision boundary: `grid` {xs, ys, values[row][col], lo, hi}; `points` [{x, y, value}].
+ * With `grid.classes` (k > 1 outputs) each cell is {k, p} (most likely class, its
+ * probability) drawn in that class's colour, and a point's value is its class.
+ */
 export class HeatMap {
   constructor(canvas) {
     this.canvas = canvas;
@@ -154,7 +159,7 @@ export class HeatMap {
     for (const p of this.points) {
       ctx.beginPath();
       ctx.arc(sx(p.x), sy(p.y), radius, 0, 2 * Math.PI);
-      ctx.fillStyle = colour(this.unit(p.value), 1);
+      ctx.fillStyle = this.grid.classes ? classCss(p.value) : colour(this.unit(p.value), 1);
       ctx.fill();
       ctx.stroke();
     }
@@ -175,7 +180,7 @@ export class HeatMap {
     const img = ctx.createImageData(xs.length, ys.length);
     for (let r = 0; r < ys.length; r++) {
       for (let c = 0; c < xs.length; c++) {
-        const rgb = mix(this.unit(values[r][c]), 0.55);
+        const rgb = this.grid.classes ? classRgb(values[r][c], 0.55) : mix(this.unit(values[r][c]), 0.55);
         const i = ((ys.length - 1 - r) * xs.length + c) * 4;
         img.data.set([rgb[0], rgb[1], rgb[2], 255], i);
       }

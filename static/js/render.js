@@ -196,19 +196,29 @@ export function createRenderer(svg, on) {
     const right = layout.width - 4;
     const parts = Array.from({ length: model.layers[out] }, (_, i) => els.get(`target-${i}`));
     // One width and one column for all boxes, as in a table.
-    const width = Math.max(84, ...parts.map((t) => t.text.getComputedTextLength() + 18));
-    const gap = Math.max(70, ...parts.map((t) => t.delta.getComputedTextLength() + 14));
-    for (const [i, { link, box, text }] of parts.entries()) {
+    const compact = layout.compact;  // a phone: Δ goes above its box, not beside it
+    const width = Math.max(compact ? 44 : 84, ...parts.map((t) => t.text.getComputedTextLength() + 18));
+    const gap = compact ? 14 : Math.max(70, ...parts.map((t) => t.delta.getComputedTextLength() + 14));
+    for (const [i, { link, box, text, delta }] of parts.entries()) {
       const p = layout.nodes[out][i];
       const x = Math.max(p.x + r + 8, Math.min(p.x + r + gap, right - width));
       link.setAttribute("x2", x - 4);
       box.setAttribute("x", x);
       box.setAttribute("width", width);
       text.setAttribute("x", x + width / 2);
+      if (!compact) continue;
+      const half = delta.getComputedTextLength() / 2;
+      delta.setAttribute("x", Math.min(x + width / 2, right - half) - half);
+      delta.setAttribute("y", Number(box.getAttribute("y")) - 5);
     }
     const total = els.get("loss-total").root;
     const half = total.getComputedTextLength() / 2;
-    total.setAttribute("x", Math.max(half + 4, Math.min(layout.nodes[out][0].x + r + 112, right - half)));
+    const above = compact ? layout.nodes[out][0].x + r + gap + width / 2 : layout.nodes[out][0].x + r + 112;
+    total.setAttribute("x", Math.max(half + 4, Math.min(above, right - half)));
+    if (!compact) return;
+    const font = parseFloat(getComputedStyle(parts[0].delta).fontSize);
+    const top = layout.nodes[out][0];  // above Δ, and above the output's name
+    total.setAttribute("y", Math.min(Number(parts[0].box.getAttribute("y")) - 10 - 1.3 * font, top.y - r - 2.2 * font));
   }
 
   /**

@@ -7,6 +7,7 @@ import { animatePhase } from "./animate.js";
 import { fmtLong } from "./format.js";
 import { applyTrace, commitUpdate, modelFromState, setFocusRow, setParameters } from "./model.js";
 import { specRequest } from "./state.js";
+import { openSnapshot } from "./savefile.js";
 import { store } from "./store.js";
 
 const CYCLE = ["forward", "backward", "update"];
@@ -59,6 +60,7 @@ export class Session {
         throw err;
       });
     }
+    if (!state && setup.from) state = await openShared(setup.from, this.view);
     if (!state) state = await api.createNetwork(specRequest(setup, store.state.presets));
     this.adopt(state);
     return state;
@@ -310,5 +312,16 @@ export class Session {
       this.view.restyle();
     }
     if (ev.grid) this.view.liveBoundary(ev.grid);
+  }
+}
+
+/** A shared link's snapshot, copied; gone (expired): null, so the setup builds a fresh one. */
+async function openShared(id, view) {
+  try {
+    return await openSnapshot(id);
+  } catch (err) {
+    if (err.status !== 404) throw err;
+    view.error("The shared network has expired on the server; here is a fresh one with the same setup.");
+    return null;
   }
 }

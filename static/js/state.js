@@ -22,13 +22,24 @@ export const PROPERTIES = [
   { name: "loss", type: "string", spec: true },
   { name: "reduction", type: "string", spec: true },
   { name: "init", type: "string", spec: true },
+  { name: "seed", type: "int", spec: true },
+  { name: "optimizer", type: "string", spec: true },
+  { name: "momentum", type: "number", spec: true },
+  { name: "beta1", type: "number", spec: true },
+  { name: "beta2", type: "number", spec: true },
+  { name: "epsilon", type: "number", spec: true },
   { name: "learningRate", type: "number", spec: true },
   { name: "regularization", type: "string", spec: true },
   { name: "regularizationRate", type: "number", spec: true },
   { name: "dataset", type: "string", spec: true },
   { name: "noise", type: "number", spec: true },
   { name: "samples", type: "int", spec: true },
+  { name: "classes", type: "int", spec: true },
   { name: "datasetId", type: "string", spec: true },
+  // A shared trained network: its weights and biases in the link (small networks), or the id
+  // of a snapshot the server keeps (`from`: copied when the link is opened).
+  { name: "wb", type: "string", spec: true },
+  { name: "from", type: "string", spec: true },
   { name: "batchSize", type: "int" },
   { name: "epochs", type: "int", fallback: 200 },
   // The session id never goes into the URL (a shared link must not share the live network):
@@ -37,9 +48,27 @@ export const PROPERTIES = [
   { name: "speed", type: "number", fallback: 1 },
   { name: "slow", type: "bool", fallback: false },
   { name: "presenter", type: "bool", fallback: false },
+  { name: "matrix", type: "bool", fallback: false },
+  { name: "rows", type: "bool", fallback: false },  // matrix view: samples in rows (the API's way)
 ];
 
 const BY_NAME = new Map(PROPERTIES.map((p) => [p.name, p]));
+const SHARED = ["wb", "from"];
+
+/** `wb` of a link: base64url of the JSON {weights, biases} (exact: JSON numbers round-trip). */
+export function encodeParameters(weights, biases) {
+  const bytes = new TextEncoder().encode(JSON.stringify({ weights, biases }));
+  let text = "";
+  for (const b of bytes) text += String.fromCharCode(b);
+  return btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+export function decodeParameters(wb) {
+  const text = atob(wb.replace(/-/g, "+").replace(/_/g, "/"));
+  const parsed = JSON.parse(new TextDecoder().decode(Uint8Array.from(text, (c) => c.charCodeAt(0))));
+  if (!Array.isArray(parsed?.weights) || !Array.isArray(parsed?.biases)) throw new Error("no weights");
+  return parsed;
+}
 
 /** The setup described by a URL hash such as "#preset=xor&layers=2,4,1". */
 export function readHash(hash = location.hash) {
@@ -114,7 +143,12 @@ export function change(setup, patch) {
   for (const [name, value] of Object.entries(patch)) {
     if (value === null) delete next[name];
   }
-  if (Object.keys(patch).some((name) => BY_NAME.get(name)?.spec)) delete next.net;
+  const keys = Object.keys(patch);
+  if (keys.some((name) => BY_NAME.get(name)?.spec)) delete next.net;
+  // Another spec no longer fits the shared weights: the link then describes a fresh network.
+  if (keys.some((name) => BY_NAME.get(name)?.spec && !SHARED.includes(name))) {
+    for (const name of SHARED) if (!(name in patch)) delete next[name];
+  }
   return next;
 }
 
@@ -129,15 +163,23 @@ export function specRequest(setup, presets = []) {
   if (setup.loss) body.loss = setup.loss;
   if (setup.reduction) body.reduction = setup.reduction;
   if (setup.init) body.init = setup.init;
+  if (setup.seed !== undefined) body.seed = setup.seed;
+  if (setup.optimizer) body.optimizer = setup.optimizer;
+  for (const key of ["momentum", "beta1", "beta2", "epsilon"]) {
+    if (setup[key] !== undefined) body[key] = setup[key];
+  }
   if (setup.learningRate !== undefined) body.learning_rate = setup.learningRate;
   if (setup.regularization) body.regularization = setup.regularization;
   if (setup.regularizationRate !== undefined) body.regularization_rate = setup.regularizationRate;
+  if (setup.wb) Object.assign(body, decodeParameters(setup.wb));
   if (setup.datasetId) body.dataset_id = setup.datasetId;
-  else if (setup.dataset || setup.noise !== undefined || setup.samples !== undefined) {
+  else if (setup.dataset || setup.noise !== undefined || setup.samples !== undefined ||
+    setup.classes !== undefined) {
     const own = presets.find((p) => p.name === setup.preset)?.dataset;
     body.dataset = { name: setup.dataset || own || setup.preset };
     if (setup.noise !== undefined) body.dataset.noise = setup.noise;
     if (setup.samples !== undefined) body.dataset.samples = setup.samples;
+    if (setup.classes !== undefined) body.dataset.classes = setup.classes;
   }
   return body;
 }

@@ -7,9 +7,11 @@ import { fmt } from "./format.js";
 import { layoutNetwork } from "./layout.js";
 import { renderPanel, tooltipHtml } from "./panel.js";
 import { HeatMap, LossChart } from "./plots.js";
+import { argmax, classCells, showAccuracy } from "./multiclass.js";
 import { PulseLayer } from "./pulses.js";
 import { createRenderer } from "./render.js";
 import { store } from "./store.js";
+import { textAlternative } from "./textalt.js";
 
 const BOUNDARY_RESOLUTION = 48;
 
@@ -40,6 +42,7 @@ export function createView(dom, prefs) {
   const lossChart = new LossChart(dom.lossChart);
   const heatMap = new HeatMap(dom.boundary);
   const pulseLayer = new PulseLayer(dom.pulses);
+  const describeDrawing = textAlternative(document.getElementById("network-text"));
   const renderer = createRenderer(dom.svg, {
     hover: (id, event) => view.hover(id, event),
     leave: () => view.leave(),
@@ -58,6 +61,7 @@ export function createView(dom, prefs) {
 
   function refreshPanel() {
     renderPanel(dom.panel, model, selected);
+    document.body.classList.toggle("explaining", Boolean(selected));  // a sheet on small screens
     dom.svg.querySelectorAll(".selected").forEach((el) => el.classList.remove("selected"));
     if (selected) dom.svg.querySelector(`#${selected}`)?.classList.add("selected");
   }
@@ -98,6 +102,7 @@ export function createView(dom, prefs) {
     });
     if (!result || id !== model.id || !showsBoundary()) return;
     paintBoundary(result, info);
+    showAccuracy(id, info);
   }
 
   /** The heat map of a predict grid (GET /predict, or a live training snapshot). */
@@ -105,6 +110,10 @@ export function createView(dom, prefs) {
     if (!Array.isArray(result.xs) || !Array.isArray(result.ys)) return;  // a 1-D grid has no map
     lastGrid = result;
     const n = result.xs.length;
+    if ((result.outputs[0]?.length ?? 1) > 1) {
+      paintClasses(result, info);
+      return;
+    }
     const values = [];
     for (let r = 0; r < result.ys.length; r++) {
       values.push(result.outputs.slice(r * n, (r + 1) * n).map((row) => row[0]));
@@ -120,6 +129,18 @@ export function createView(dom, prefs) {
     const points = rows.inputs.map((row, i) => ({ x: row[0], y: row[1], value: t[i] }));
     heatMap.set({ xs: result.xs, ys: result.ys, values, lo, hi: hi > lo ? hi : lo + 1 }, points);
     dom.boundary.dataset.drawn = String(Number(dom.boundary.dataset.drawn || 0) + 1);
+  }
+
+  /** k outputs: each cell in the colour of its most likely class, each point in its own. */
+  function paintClasses(result, info) {
+    const values = classCells(result.outputs, result.xs.length, result.ys.length);
+    const rows = dataRows(info);
+    const points = rows.inputs.map((row, i) => ({ x: row[0], y: row[1], value: argmax(rows.targets[i] || [0]) }));
+    const k = result.outputs[0].length;
+    heatMap.set({ xs: result.xs, ys: result.ys, values, classes: k }, points);
+    const seen = new Set(values.flat().map((cell) => cell.k));
+    Object.assign(dom.boundary.dataset, { classes: String(k), colours: String(seen.size),
+      drawn: String(Number(dom.boundary.dataset.drawn || 0) + 1) });
   }
 
   /** The data points to plot: inline rows, or the pages read for a large dataset. */
@@ -207,6 +228,7 @@ export function createView(dom, prefs) {
     restyle() {
       if (!model) return;
       renderer.restyle();
+      describeDrawing(model);
       if (hovered) showTooltip(hovered, null);
       refreshPanel();
       setStatus();

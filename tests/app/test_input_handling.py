@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import http.client
 import json
 import threading
@@ -16,7 +17,7 @@ from app.main import create_app
 from app.schemas.common import MAX_QUERY_CHARS
 from app.schemas.training import TrainRequest
 from app.settings import Settings
-from app.training import train_session
+from app.training import run_on_worker
 from tests.app.conftest import MakeNetwork
 from tests.support.live import HOST, running_app
 
@@ -121,7 +122,12 @@ def test_a_train_whose_client_left_while_queued_runs_no_epoch(
     store = client.app.state.store  # type: ignore[attr-defined]
     left = threading.Event()
     left.set()
-    result = train_session(store, net["id"], TrainRequest(epochs=5), settings, cancel=left)
+    lease = asyncio.run(store.lock_async(net["id"]))
+    try:  # no worker pipe: a run that starts would fail on it
+        result = run_on_worker(store, lease, net["id"], TrainRequest(epochs=5), settings,
+                               None, left, None)  # type: ignore[arg-type]
+    finally:
+        store.unlock(lease)
     assert result.epochs == 0 and result.stopped_early
     assert result.reason == "cancelled: the client went away"
     assert client.get(f"/api/networks/{net['id']}").json()["step"] == 0

@@ -14,7 +14,8 @@ import app.training
 from app.schemas.training import TrainRequest
 from app.settings import Settings
 from app.store import Store
-from app.training import train_session, train_watching
+from app.training import train_watching
+from app.trainpool import TrainPool
 from tests.app.conftest import MakeNetwork
 
 SLOW = {"layers": [2, 64, 64, 64, 64, 1], "activations": "tanh",
@@ -25,17 +26,20 @@ def slow_network(make_network: MakeNetwork) -> dict[str, Any]:
     return make_network(**{**SLOW, "activations": ["tanh"] * 4 + ["sigmoid"]})
 
 
-def test_progress_comes_every_half_second(client: TestClient, make_network: MakeNetwork,
-                                          settings: Settings) -> None:
+def test_progress_comes_every_half_second(client: TestClient, make_network: MakeNetwork
+                                          ) -> None:
     # ~10 ms epochs: 100,000 epochs / 200 events would space events ~5 s apart.
     net = make_network(layers=[2, 64, 64, 1], activations=["tanh", "tanh", "sigmoid"],
                        dataset={"name": "spiral", "samples": 10_000})
-    store: Store = client.app.state.store  # type: ignore[attr-defined]
+    client.app.state.settings.max_train_seconds = 3.0  # type: ignore[attr-defined]
     times: list[float] = []
-    limited = settings.model_copy(update={"max_train_seconds": 3.0})
-    result = train_session(store, net["id"], TrainRequest(epochs=100_000), limited,
-                           progress=lambda event: times.append(time.monotonic()))
-    assert result.stopped_early
+    with client.stream("POST", f"/api/networks/{net['id']}/train",
+                       json={"epochs": 100_000, "stream": True}) as response:
+        for line in response.iter_lines():
+            if line == "event: progress":
+                times.append(time.monotonic())
+            if line.startswith("data:") and '"stopped_early":true' in line:
+                break
     gaps = [b - a for a, b in pairwise(times)]
     assert len(times) >= 3
     assert max(gaps) < 1.5  # 0.5 s plus one epoch, with room for a loaded machine
@@ -64,11 +68,12 @@ def test_plain_train_stops_when_the_client_leaves(client: TestClient, make_netwo
                                                   settings: Settings) -> None:
     net = slow_network(make_network)
     store: Store = client.app.state.store  # type: ignore[attr-defined]
+    pool: TrainPool = client.app.state.train_pool  # type: ignore[attr-defined]
     started = time.monotonic()
-    result = asyncio.run(train_watching(GoneClient(), store, net["id"],  # type: ignore[arg-type]
-                                        TrainRequest(epochs=100_000), settings))
+    result = asyncio.run(train_watching(GoneClient(), store, pool,  # type: ignore[arg-type]
+                                        net["id"], TrainRequest(epochs=100_000), settings))
     assert time.monotonic() - started < 10
     assert (result.stopped_early, result.reason) == (True, "cancelled: the client went away")
     assert result.step == result.epochs
-    with store.edit(net["id"], wait=False) as session:  # the lock is free again
+    with store.edit(net["id"], wait=False) as session:  # the lease is free again
         assert session.network.step == result.step

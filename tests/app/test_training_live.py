@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-import app.training
+import app.trainworker
 from tests.app.conftest import MakeNetwork
 from tests.app.test_training import XOR, sse_events
 
@@ -81,7 +81,7 @@ def test_one_input_network_gets_a_curve(client: TestClient, make_network: MakeNe
 
 def test_snapshots_at_most_twice_a_second(client: TestClient, make_network: MakeNetwork,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(app.training, "LIVE_SECONDS", 0.1)  # the same rule, a shorter run
+    monkeypatch.setattr(app.trainworker, "LIVE_SECONDS", 0.1)  # the same rule, a shorter run
     ident = make_network(**CIRCLE)["id"]
     events = train_live(client, ident, epochs=4000, live=LIVE)
     progress, seconds = progress_of(events), events[-1][1]["seconds"]
