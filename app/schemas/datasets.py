@@ -7,7 +7,15 @@ from typing import Annotated
 from pydantic import Field, model_validator
 
 from app.schemas.common import MAX_NEURONS, MAX_SAMPLES, Public, Rows, Strict, Value
-from app.schemas.rules import any_given, at_most_one, rules, together
+from app.schemas.rules import (
+    any_given,
+    at_most_one,
+    given,
+    nonempty,
+    only_with,
+    rules,
+    together,
+)
 
 Column = Annotated[str, Field(min_length=1, max_length=64)]
 ColumnRef = Column | Annotated[int, Field(ge=0, lt=2 * MAX_NEURONS)]
@@ -24,6 +32,7 @@ class DatasetCreate(Strict):
         "json_schema_extra": rules(
             together("inputs", "targets"), any_given("inputs", "rows"),
             at_most_one(("inputs", "targets"), "rows"),
+            only_with("class_column", needs=given("rows"), refuses=nonempty("target_columns")),
             examples=[
                 {"name": "and", "inputs": [[0, 0], [0, 1], [1, 0], [1, 1]],
                  "targets": [[0], [0], [0], [1]]},

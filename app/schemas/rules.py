@@ -35,6 +35,16 @@ def at_most_one(*groups: str | tuple[str, ...]) -> Schema:
                               for a, b in combinations(sets, 2)]}}
 
 
+def nonempty(name: str) -> Schema:
+    """The field is a list with at least one item."""
+    return {"required": [name], "properties": {name: {"type": "array", "minItems": 1}}}
+
+
+def only_with(name: str, needs: Schema, refuses: Schema) -> Schema:
+    """When `name` is given, `needs` holds and `refuses` does not."""
+    return {"anyOf": [{"not": given(name)}, {"allOf": [needs, {"not": refuses}]}]}
+
+
 def rules(*fragments: Schema, **extra: Any) -> Schema:
     """`json_schema_extra` for a model: every rule must hold (allOf), plus e.g. examples."""
     return {"allOf": list(fragments), **extra}

@@ -66,7 +66,7 @@ def test_each_sse_event_has_a_schema(paths: dict) -> None:
     events = {option["properties"]["event"]["const"]:
               option["properties"]["data"]["contentSchema"]["$ref"].rsplit("/", 1)[1]
               for option in stream["oneOf"]}
-    assert events == {"start": "StartEvent", "progress": "ProgressEvent",
+    assert events == {"start": "StartEvent", "queued": "QueuedEvent", "progress": "ProgressEvent",
                       "result": "TrainResult", "error": "ErrorEvent"}
 
 
