@@ -45,9 +45,9 @@ def sse_event(bus: EventBus, network_id: str, chunk: str) -> None:
 
 def gone(bus: EventBus, rooms: Rooms, network_id: str) -> None:
     """The network was deleted: its rooms close."""
-    for room in rooms.of_network(network_id):
-        rooms.discard(room.code)
-        bus.publish(room_channel(room.code), "closed",
+    for code in rooms.of_network(network_id):
+        rooms.discard(code)
+        bus.publish(room_channel(code), "closed",
                     '{"reason": "the teacher\'s network was deleted"}')
 
 

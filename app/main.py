@@ -61,11 +61,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """While serving, the store renews its leases (and folds SQLite's log) in the background."""
     store: Store = app.state.store
     store.start()
+    app.state.events.start()  # follow mode's events from and to other processes
     app.state.train_pool.warm()
     try:
         yield
     finally:
         app.state.train_pool.close()
+        app.state.events.close()
         store.close()
 
 
@@ -102,8 +104,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.db, ttl_seconds=settings.session_ttl_hours * 3600,
         lock_timeout=settings.lock_timeout_seconds)
     app.state.train_pool = TrainPool(settings.training_processes, settings.train_queue)
-    app.state.events = EventBus()
-    app.state.rooms = Rooms()
+    app.state.events = EventBus(app.state.store)
+    app.state.rooms = Rooms(app.state.store)
     errors.install(app)
     app.add_middleware(StrictJsonBodies)  # inside the size limit: reads bounded bodies only
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, overrides={

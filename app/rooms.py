@@ -11,13 +11,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import threading
 import time
 from dataclasses import dataclass
 
+from app.store import Store
+
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
-MAX_ROOMS = 10_000  # a bound on memory (~200 bytes each); far above any school's need
+MAX_ROOMS = 10_000  # a bound on the table; far above any school's need
 
 
 class RoomNotFound(LookupError):
@@ -54,36 +55,31 @@ def normalize(code: str) -> str:
 
 
 class Rooms:
-    """The open rooms of this server, by code."""
+    """The open rooms, kept in the session store: every app process (and machine) on the
+    store sees the same rooms."""
 
-    def __init__(self) -> None:
-        self._rooms: dict[str, Room] = {}
-        self._guard = threading.Lock()
+    def __init__(self, store: Store) -> None:
+        self.store = store
 
     def open(self, network_id: str) -> tuple[Room, str]:
         """A new room following the network, and its teacher token (returned only here)."""
+        if self.store.room_count() >= MAX_ROOMS:
+            raise TooManyRooms(f"{MAX_ROOMS} rooms are open; close one (DELETE "
+                               "/api/rooms/{code}) or try again later")
         token = secrets.token_urlsafe(32)
-        with self._guard:
-            if len(self._rooms) >= MAX_ROOMS:
-                raise TooManyRooms(f"{MAX_ROOMS} rooms are open; close one (DELETE "
-                                   "/api/rooms/{code}) or try again later")
-            code = self._new_code()
-            room = Room(code, network_id, _hash(token), time.time())
-            self._rooms[code] = room
-        return room, token
-
-    def _new_code(self) -> str:
         while True:
             code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
-            if code not in self._rooms:
-                return code
+            room = Room(code, network_id, _hash(token), time.time())
+            if self.store.put_room(code, network_id, room.token_hash, room.created_at):
+                return room, token
 
     def get(self, code: str) -> Room:
         """The open room with this code; RoomNotFound otherwise."""
-        room = self._rooms.get(normalize(code))
-        if room is None:
+        clean = normalize(code)
+        row = self.store.get_room(clean) if len(clean) <= 16 else None
+        if row is None:
             raise RoomNotFound(code)
-        return room
+        return Room(clean, *row)
 
     def close(self, code: str, token: str | None) -> Room:
         """Close the room if the token is its teacher's; NotTeacher otherwise."""
@@ -96,9 +92,8 @@ class Rooms:
 
     def discard(self, code: str) -> None:
         """Forget a room (its network is gone, or its teacher closed it)."""
-        with self._guard:
-            self._rooms.pop(code, None)
+        self.store.delete_room(code)
 
-    def of_network(self, network_id: str) -> list[Room]:
-        """The rooms following a network."""
-        return [room for room in list(self._rooms.values()) if room.network_id == network_id]
+    def of_network(self, network_id: str) -> list[str]:
+        """Codes of the rooms following a network."""
+        return self.store.rooms_of(network_id)

@@ -8,8 +8,9 @@ Policy (also in README, "## API" and "Serving a school"):
   (owner token, expiry). The lease excludes every other call on that network in every
   process and machine on the store; a process renews the leases it holds every few seconds,
   so the lease of a killed process runs out after LEASE_SECONDS and the network is free again.
-  Waiting for a lease polls (asynchronously in the app: no thread waits), up to
-  `lock_timeout` seconds, then Busy (409).
+  Waiting for a lease never holds a thread in the app: a waiter sleeps on the event loop
+  until this process gives the lease back (or, held by another process, asks the database
+  again every few milliseconds), up to `lock_timeout` seconds, then Busy (409).
 - Each row carries a version, bumped by every write. A process caches recent sessions and
   serves one from the cache only while its version is still the row's (one small read),
   so no process ever answers from, or builds on, a stale copy.
@@ -34,7 +35,7 @@ import time
 from abc import ABC, abstractmethod
 from array import array
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -51,6 +52,7 @@ TOUCH_EVERY_SECONDS = 60.0
 LEASE_SECONDS = 10.0  # a lease not renewed for this long is free (its holder died)
 RENEW_EVERY_SECONDS = 2.0
 POLL_FIRST_SECONDS, POLL_MAX_SECONDS = 0.002, 0.025  # lease waits: backoff between tries
+LOCAL_RECHECK_SECONDS = 0.25  # a waiter woken by a release in this process rechecks anyway
 
 
 class NotFound(LookupError):
@@ -152,6 +154,7 @@ class Store(ABC):
         self._cache_size = cache_size
         self._guards: dict[str, threading.Lock] = {}  # in-memory copies being changed
         self._held: dict[str, Lease] = {}  # leases this process holds, by owner
+        self._wakers: dict[str, list[tuple[asyncio.AbstractEventLoop, asyncio.Event]]] = {}
         self._mutex = threading.Lock()
         self._next_sweep = 0.0
         self._renewer: threading.Thread | None = None
@@ -235,19 +238,49 @@ class Store(ABC):
         while (lease := await self._attempt_async(ident)) is None:
             if not wait:
                 raise WouldBlock(ident)
-            if time.monotonic() > deadline:
+            left = deadline - time.monotonic()
+            if left <= 0:
                 raise self._busy(ident)
-            await asyncio.sleep(pause)
-            pause = min(pause * 2, POLL_MAX_SECONDS)
+            if self._locally_held(ident):  # sleep until this process lets it go
+                await self._released(ident, min(left, LOCAL_RECHECK_SECONDS))
+            else:  # held elsewhere: ask the database again soon
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, POLL_MAX_SECONDS)
         return lease
+
+    async def _released(self, ident: str, timeout: float) -> None:
+        """Wait (on the event loop) until a lease on `ident` in this process is given back."""
+        loop, event = asyncio.get_running_loop(), asyncio.Event()
+        with self._mutex:
+            self._wakers.setdefault(ident, []).append((loop, event))
+        try:
+            await asyncio.wait_for(event.wait(), timeout)
+        except TimeoutError:
+            pass
+        finally:
+            with self._mutex:
+                wakers = self._wakers.get(ident, [])
+                if (loop, event) in wakers:
+                    wakers.remove((loop, event))
+
+    def _wake(self, ident: str) -> None:
+        """Tell this process's waiters for `ident` that its lease is free (from any thread)."""
+        with self._mutex:
+            wakers = self._wakers.pop(ident, [])
+        for loop, event in wakers:
+            loop.call_soon_threadsafe(event.set)
 
     def unlock(self, lease: Lease) -> None:
         """Give the lease back (if it is still ours)."""
         with self._mutex:
             if self._held.pop(lease.owner, None) is None:
                 return
-        with self._tx() as db:
-            db.execute("DELETE FROM leases WHERE id = ? AND owner = ?", (lease.ident, lease.owner))
+        try:
+            with self._tx() as db:
+                db.execute("DELETE FROM leases WHERE id = ? AND owner = ?",
+                           (lease.ident, lease.owner))
+        finally:
+            self._wake(lease.ident)
 
     @asynccontextmanager
     async def locked(self, ident: str, wait: bool = True) -> AsyncIterator[Lease]:
@@ -453,6 +486,7 @@ class Store(ABC):
         if release:
             with self._mutex:
                 self._held.pop(lease.owner, None)
+            self._wake(lease.ident)
         session.history_saved = len(history)
         session.version += 1
         session.updated_at = session.used_at = now
@@ -512,6 +546,50 @@ class Store(ABC):
             db.execute("UPDATE datasets SET used = ? WHERE id = ?", (time.time(), ident))
         return Dataset.from_trusted_dict(loads(row[0]))
 
+    # -- follow rooms (app/rooms.py): shared by every process on the store -------------------
+    def put_room(self, code: str, network_id: str, token_hash: bytes, created: float) -> bool:
+        """Store a new room; False if the code is taken."""
+        with self._tx() as db:
+            return db.execute(
+                "INSERT INTO rooms VALUES (?, ?, ?, ?) ON CONFLICT (code) DO NOTHING",
+                (code, network_id, token_hash, created)).rowcount == 1
+
+    def get_room(self, code: str) -> tuple[str, bytes, float] | None:
+        """(network_id, token_hash, created) of an open room, or None."""
+        with self._read() as db:
+            row = db.execute("SELECT network_id, token_hash, created FROM rooms WHERE code = ?",
+                             (code,)).fetchone()
+        return None if row is None else (row[0], bytes(row[1]), float(row[2]))
+
+    def delete_room(self, code: str) -> None:
+        """Forget a room."""
+        with self._tx() as db:
+            db.execute("DELETE FROM rooms WHERE code = ?", (code,))
+
+    def rooms_of(self, network_id: str) -> list[str]:
+        """Codes of the rooms following a network."""
+        with self._read() as db:
+            rows = db.execute("SELECT code FROM rooms WHERE network_id = ?",
+                              (network_id,)).fetchall()
+        return [r[0] for r in rows]
+
+    def room_count(self) -> int:
+        """How many rooms are open."""
+        with self._read() as db:
+            return int(db.execute("SELECT COUNT(*) FROM rooms").fetchone()[0])
+
+    # -- events for other processes (follow mode); an engine shared by processes overrides --
+    shares_events = False
+
+    def publish_event(self, origin: str, channel: str, event: str, data: str) -> None:
+        """Hand an event to the other processes on this store (none for an embedded one)."""
+        return
+
+    def listen_events(self, deliver: Callable[[str, str, str, str], None]) -> None:
+        """Call deliver(origin, channel, event, data) for every event published on the store
+        (from a background thread) until close(); nothing for an embedded store."""
+        return
+
     # -- expiry -----------------------------------------------------------------------------
     def sweep(self, now: float | None = None) -> int:
         """Delete sessions and datasets idle for longer than the TTL; returns how many."""
@@ -524,6 +602,7 @@ class Store(ABC):
             db.execute("DELETE FROM history WHERE id NOT IN (SELECT id FROM sessions)")
             removed += db.execute("DELETE FROM datasets WHERE used < ?", (cutoff,)).rowcount
             db.execute("DELETE FROM leases WHERE expires < ?", (time.time(),))
+            db.execute("DELETE FROM rooms WHERE network_id NOT IN (SELECT id FROM sessions)")
         for ident in gone:
             self._forget(ident)
         return int(removed)

@@ -9,7 +9,9 @@ this module adds the schema, the pool, and turns a lost database into `Unavailab
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -17,6 +19,9 @@ import psycopg
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from app.store.base import Sql, Store, Unavailable
+
+EVENTS_CHANNEL = "backprop_viz_events"
+EVENT_KEEP_SECONDS = 60.0
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
@@ -35,6 +40,15 @@ CREATE TABLE IF NOT EXISTS leases (
     id TEXT PRIMARY KEY, owner TEXT NOT NULL, expires DOUBLE PRECISION NOT NULL
 );
 CREATE TABLE IF NOT EXISTS sweeps (name TEXT PRIMARY KEY, due DOUBLE PRECISION NOT NULL);
+CREATE TABLE IF NOT EXISTS rooms (
+    code TEXT PRIMARY KEY, network_id TEXT NOT NULL, token_hash BYTEA NOT NULL,
+    created DOUBLE PRECISION NOT NULL
+);
+CREATE INDEX IF NOT EXISTS rooms_network ON rooms (network_id);
+CREATE TABLE IF NOT EXISTS events (
+    id BIGSERIAL PRIMARY KEY, origin TEXT NOT NULL, channel TEXT NOT NULL,
+    event TEXT NOT NULL, data TEXT NOT NULL, created DOUBLE PRECISION NOT NULL
+);
 CREATE INDEX IF NOT EXISTS sessions_used ON sessions (used);
 CREATE INDEX IF NOT EXISTS datasets_used ON datasets (used);
 """
@@ -115,6 +129,54 @@ class PostgresStore(Store):
         with self._read() as db:
             return int(db.execute("SELECT pg_database_size(current_database())").fetchone()[0])
 
+    # -- events for other processes: a row each, announced by NOTIFY --------------------------
+    # NOTIFY payloads stop at 8,000 bytes and a trace may be larger, so the event is a row of
+    # `events` and the notification carries its id; listeners read the row. Rows older than
+    # EVENT_KEEP_SECONDS are deleted by whichever listener gets there first.
+    shares_events = True
+
+    def publish_event(self, origin: str, channel: str, event: str, data: str) -> None:
+        with self._tx() as db:
+            row = db.execute(
+                "INSERT INTO events (origin, channel, event, data, created) "
+                "VALUES (?, ?, ?, ?, ?) RETURNING id",
+                (origin, channel, event, data, time.time())).fetchone()
+            db.execute("SELECT pg_notify(?, ?)", (EVENTS_CHANNEL, str(row[0])))
+
+    def listen_events(self, deliver: Callable[[str, str, str, str], None]) -> None:
+        self._listener = threading.Thread(target=self._listen, args=(deliver,),
+                                          name="store-events", daemon=True)
+        self._listener.start()
+
+    def _listen(self, deliver: Callable[[str, str, str, str], None]) -> None:
+        """LISTEN on a connection of its own; reconnect while the database is away."""
+        while not self._stop.is_set():
+            try:
+                with psycopg.connect(self.url, autocommit=True,
+                                     connect_timeout=int(CONNECT_SECONDS)) as conn:
+                    conn.execute(f"LISTEN {EVENTS_CHANNEL}")
+                    pruned = 0.0
+                    while not self._stop.is_set():
+                        # The generator holds the connection: read the rows after it returns
+                        # (at the first notification, or after a second of quiet).
+                        ids = [int(n.payload) for n in conn.notifies(timeout=1.0, stop_after=1)]
+                        if ids:
+                            for row in conn.execute(
+                                    "SELECT origin, channel, event, data FROM events "
+                                    "WHERE id = ANY(%s) ORDER BY id", (ids,)).fetchall():
+                                deliver(*row)
+                        if time.time() - pruned > EVENT_KEEP_SECONDS / 2:
+                            pruned = time.time()
+                            conn.execute("DELETE FROM events WHERE created < %s",
+                                         (pruned - EVENT_KEEP_SECONDS,))
+            except psycopg.Error:
+                self._stop.wait(1.0)
+
     def close(self) -> None:
         super().close()
+        listener = getattr(self, "_listener", None)
+        if listener is not None:
+            self._stop.set()
+            listener.join(timeout=5)
+            self._stop.clear()
         self.pool.close()

@@ -39,6 +39,11 @@ CREATE TABLE IF NOT EXISTS history (
 );
 CREATE TABLE IF NOT EXISTS leases (id TEXT PRIMARY KEY, owner TEXT NOT NULL, expires REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS sweeps (name TEXT PRIMARY KEY, due REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS rooms (
+    code TEXT PRIMARY KEY, network_id TEXT NOT NULL, token_hash BLOB NOT NULL,
+    created REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS rooms_network ON rooms (network_id);
 CREATE INDEX IF NOT EXISTS sessions_used ON sessions (used);
 CREATE INDEX IF NOT EXISTS datasets_used ON datasets (used);
 """

@@ -3,6 +3,7 @@
 // each edge) and update (each weight moves from old to new). Slow motion goes edge by edge.
 
 import { fmt } from "./format.js";
+import { t } from "./i18n.js";
 import { deltaNarration, edgeNarration, nodeNarration, updateNarration } from "./explain.js";
 import { runTimeline } from "./timeline.js";
 
@@ -90,7 +91,7 @@ function forwardSteps(ctx) {
       mark(ctx, hidden, "wait", true);
       mark(ctx, ["loss-total", ...targetIds(model)], "wait", true);
       pop(ctx, nodesOf(model, 0).map((n) => n.id));
-      ctx.narrate("Forward pass: the inputs enter the network.");
+      ctx.narrate(t("narrate.forward_start"));
     },
   }];
   for (let layer = 1; layer <= last; layer++) {
@@ -139,10 +140,9 @@ function lossStep(ctx) {
     start() {
       mark(ctx, ["loss-total", ...targetIds(model)], "wait", false);
       pop(ctx, targetIds(model));
-      const out = model.outputs?.map(fmt).join(", ");
-      const tgt = model.targets?.map(fmt).join(", ");
-      ctx.narrate(`Loss: the output (${out}) is compared with the target (${tgt}): ` +
-        `<b>E = ${fmt(model.lossValue)}</b>.`);
+      const out = model.outputs?.map(fmt).join(t("number.list"));
+      const tgt = model.targets?.map(fmt).join(t("number.list"));
+      ctx.narrate(t("narrate.loss", { output: out, target: tgt, loss: `<b>E = ${fmt(model.lossValue)}</b>` }));
     },
   };
 }
@@ -175,7 +175,7 @@ function backwardSteps(ctx) {
     if (ctx.slow) steps.push(...slowBackwardLayer(ctx, layerEdges, reveal, layer > 1 ? nodesOf(model, layer - 1) : []));
     else steps.push(pulseStep(ctx, layerEdges, "backward", true, LAYER_MS, reveal));
   }
-  steps.push({ duration: 0, start: () => ctx.narrate("Every weight now knows its gradient \u2202E/\u2202w.") });
+  steps.push({ duration: 0, start: () => ctx.narrate(t("narrate.backward_done")) });
   return steps;
 }
 
@@ -207,9 +207,7 @@ function updateSteps(ctx) {
     start() {
       for (const e of moving) e.weight = e.old_weight;
       ctx.renderer.restyle();
-      ctx.narrate(`Update: every weight steps against its gradient, ` +
-        `w \u2190 w \u2212 \u03b7 \u00b7 \u2202E/\u2202w with \u03b7 = ${fmt(model.learningRate)}. ` +
-        `The neurons' values fade: they belong to the old weights until the next forward pass.`);
+      ctx.narrate(t("narrate.update", { rate: fmt(model.learningRate) }));
     },
   });
   return steps;

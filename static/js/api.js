@@ -90,10 +90,14 @@ export async function closeRoom(code, token) {
 }
 export const roomEventsUrl = (code) => `/api/rooms/${enc(code)}/events`;
 
-/** Upload a CSV file; the server answers with a dataset id usable in a spec. */
-export function uploadDataset(file) {
+/**
+ * Upload a CSV file; the server answers with a dataset id usable in a spec. `columns` may
+ * name `target_columns` (comma-separated) or a `class_column` (its labels become one-hot).
+ */
+export function uploadDataset(file, columns = {}) {
   const form = new FormData();
   form.append("file", file, file.name);
+  for (const [key, value] of Object.entries(columns)) if (value) form.append(key, value);
   return request("POST", "/api/datasets", form);
 }
 

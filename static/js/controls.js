@@ -3,6 +3,7 @@
 
 import * as api from "./api.js";
 import { esc } from "./format.js";
+import { t } from "./i18n.js";
 import { readTable } from "./editors.js";
 import { checkSetup, specProblem, valueProblem } from "./limits.js";
 import { bindKeys } from "./keys.js";
@@ -11,6 +12,8 @@ import { softmaxPatch } from "./multiclass.js";
 import { store } from "./store.js";
 
 const setupOf = () => store.state.setup;
+/** A problem ("the batch size must be …") as a sentence: capital first letter, full stop. */
+const sentence = (text) => `${text.charAt(0).toLocaleUpperCase()}${text.slice(1)}.`;
 
 /** Wire everything; `app` = {dom, view, session, store, reopen(setup), restoreForm(), fitLayers(name)}. */
 export function bindControls(app) {
@@ -95,7 +98,7 @@ export function respec(app, patch) {
     next.loss || model.loss);
   if (pairing && ("activations" in patch || "loss" in patch)) problems.push(pairing);
   if (problems.length) {
-    app.view.error(`${problems.join("; ")}.`.replace(/^./, (c) => c.toUpperCase()));
+    app.view.error(sentence(problems.join("; ")));
     app.restoreForm();
     return;
   }
@@ -153,7 +156,7 @@ function bindSetupForm(app) {
   dom.regularizationRate.addEventListener("change", () => {
     const rate = Number(dom.regularizationRate.value);
     if (rate > 0 && (store.state.network?.spec?.regularization ?? "none") === "none") {
-      app.view.error("Choose L1 or L2 regularization first: a rate has no effect with \u201cnone\u201d.");
+      app.view.error(t("error.regularization_first", { none: t("setup.regularization_none") }));
       app.restoreForm();
       return;
     }
@@ -163,7 +166,7 @@ function bindSetupForm(app) {
     const value = Number(dom.learningRate.value);
     const { problems } = checkSetup({ learningRate: value });
     if (dom.learningRate.value.trim() === "" || problems.length) {
-      app.view.error(problems[0] ? `The ${problems[0].replace(/^the /, "")}.` : "Type a learning rate.");
+      app.view.error(problems[0] ? sentence(problems[0]) : t("error.type_learning_rate"));
       dom.learningRate.value = store.state.network?.learning_rate ?? "";
       return;
     }
@@ -177,7 +180,7 @@ function bindSetupForm(app) {
     const batchSize = dom.batchSize.value ? Number(dom.batchSize.value) : undefined;
     const { problems } = checkSetup({ batchSize });
     if (problems.length) {
-      app.view.error(`${problems[0]}.`.replace(/^t/, "T"));
+      app.view.error(sentence(problems[0]));
       dom.batchSize.value = setupOf().batchSize ?? "";  // the box shows what Train will use
     } else { app.view.clearError(); remember({ batchSize: batchSize ?? null }); }
   });
@@ -185,7 +188,7 @@ function bindSetupForm(app) {
     const epochs = Number(dom.epochs.value);
     const { problems } = checkSetup({ epochs: dom.epochs.value.trim() === "" ? NaN : epochs });
     if (problems.length) {  // never into the URL, where a reload would refuse it again
-      app.view.error(`${problems[0]}.`.replace(/^e/, "E"));
+      app.view.error(sentence(problems[0]));
       dom.epochs.value = setupOf().epochs;
     } else { app.view.clearError(); remember({ epochs }); }
   });
@@ -196,22 +199,27 @@ async function upload(app) {
   const file = app.dom.csv.files[0];
   if (!file) return;
   try {
-    const data = await api.uploadDataset(file);
+    const classColumn = app.dom.root.querySelector("#csv-class").value.trim();
+    const data = await api.uploadDataset(file, { class_column: classColumn,
+      target_columns: app.dom.root.querySelector("#csv-targets").value.trim() });
     const hidden = app.view.model.layers.slice(1, -1);
     const layers = [data.input_names.length, ...hidden, data.target_names.length];
-    const next = change(setupOf(), { datasetId: data.id, dataset: null, layers, activations: null });
+    // A class column's one-hot targets want softmax and cross-entropy (multiclass.js).
+    const pairing = classColumn ? softmaxPatch(app.view.model) : { activations: null };
+    const next = change(setupOf(), { datasetId: data.id, dataset: null, classes: null, layers,
+      ...pairing });
     const { problems } = checkSetup(next);
     if (problems.length) {
-      app.view.error(`${file.name} cannot be used: ${problems.join("; ")} ` +
-        `(it has ${data.input_names.length} input and ${data.target_names.length} target columns).`);
+      app.view.error(t("error.csv_unusable", { file: file.name, problems: problems.join("; "),
+        inputs: data.input_names.length, targets: data.target_names.length }));
       return;
     }
     await app.reopen(next);
     if (setupOf().datasetId === data.id) {
-      app.view.narrate(`Uploaded ${data.samples} samples from ${esc(file.name)}: the network now trains on them.`);
+      app.view.narrate(t("narrate.uploaded", { n: data.samples, file: esc(file.name) }));
     }
   } catch (err) {
-    app.view.error(`Upload of ${file.name} failed: ${err.message}`);
+    app.view.error(t("error.upload_failed", { file: file.name, message: err.message }));
   } finally {
     app.dom.csv.value = "";
   }
@@ -221,7 +229,7 @@ function train(app) {
   const epochs = Number(app.dom.epochs.value);
   const { problems } = checkSetup({ epochs });
   if (problems.length) {
-    app.view.error(`${problems[0]}.`.replace(/^e/, "E"));
+    app.view.error(sentence(problems[0]));
     return;
   }
   app.session.train(epochs, setupOf().batchSize);
@@ -290,7 +298,7 @@ function bindTable(app) {
     const { inputs, targets } = readTable(app.dom.table);
     const bad = [...inputs, ...targets].flat().map(valueProblem).find(Boolean);
     if (!event.target.checkValidity() || event.target.value.trim() === "" || bad) {
-      app.view.error(`Each cell needs a number. ${bad || ""}`.trim());
+      app.view.error(`${t("error.cell_number")} ${bad || ""}`.trim());
       return;
     }
     app.session.editData(inputs, targets);

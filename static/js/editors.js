@@ -2,16 +2,17 @@
 // Builds markup only; controls.js handles their events by delegation.
 
 import { esc, exact } from "./format.js";
+import { t } from "./i18n.js";
 import { store } from "./store.js";
 
 const ACTIVATIONS = ["linear", "sigmoid", "tanh", "relu", "leaky_relu", "softmax"];
 const SHORT = { linear: "lin", sigmoid: "sigm", tanh: "tanh", relu: "relu", leaky_relu: "leaky", softmax: "smax" };
 
 function layerTitle(layers, l, gap = 200) {
-  if (l === 0) return gap < 110 ? "In" : "Input";
-  if (l === layers.length - 1) return gap < 110 ? "Out" : "Output";
-  if (layers.length === 3) return "Hidden";
-  return gap < 110 ? `H${l}` : `Hidden ${l}`;
+  if (l === 0) return t(gap < 110 ? "layer.in" : "layer.input");
+  if (l === layers.length - 1) return t(gap < 110 ? "layer.out" : "layer.output");
+  if (layers.length === 3) return t("layer.hidden");
+  return t(gap < 110 ? "layer.hidden_short" : "layer.hidden_n", { n: l });
 }
 
 /** One head per layer column: title, size with −/+ (hidden only), activation picker. */
@@ -23,18 +24,17 @@ export function renderHeads(root, model, columns) {
   root.innerHTML = layers.map((size, l) => {
     const hidden = l > 0 && l < layers.length - 1;
     const full = size >= LIMITS.neurons;
-    const why = full ? `At most ${LIMITS.neurons} neurons per layer (the server's limit)`
-      : `Add a neuron to layer ${l}`;
+    const why = full ? t("layer.max_neurons", { max: LIMITS.neurons }) : t("layer.add_neuron", { n: l });
     const sizer = hidden
       ? `<span class="sizer"><button type="button" data-action="neurons" data-layer="${l}" data-delta="-1"
-          aria-label="fewer neurons in layer ${l}" title="Remove a neuron" ${size <= 1 ? "disabled" : ""}>\u2212</button>
+          aria-label="${t("layer.fewer", { n: l })}" title="${t("layer.remove_neuron")}" ${size <= 1 ? "disabled" : ""}>\u2212</button>
          <span data-testid="layer-size-${l}">${size}</span>
          <span title="${why}"><button type="button" data-action="neurons" data-layer="${l}" data-delta="1"
-          aria-label="more neurons in layer ${l}" title="${why}" ${full ? "disabled" : ""}>+</button></span></span>`
+          aria-label="${t("layer.more", { n: l })}" title="${why}" ${full ? "disabled" : ""}>+</button></span></span>`
       : `<span class="size">${size}</span>`;
     const act = l === 0 ? "" : `<select data-action="activation" data-layer="${l}"
-        data-testid="activation-${l}" aria-label="activation of layer ${l}"
-        title="activation: ${model.activations[l - 1]}">${ACTIVATIONS.map((a) =>
+        data-testid="activation-${l}" aria-label="${t("layer.activation_of", { n: l })}"
+        title="${t("layer.activation", { name: model.activations[l - 1] })}">${ACTIVATIONS.map((a) =>
         `<option value="${a}"${a === model.activations[l - 1] ? " selected" : ""}>${gap < 110 ? SHORT[a] : a}</option>`).join("")}</select>`;
     return `<div class="head" data-testid="layer-head-${l}" style="left:${columns[l]}px">
       <div class="title">${layerTitle(layers, l, gap)}</div>${sizer}${act}</div>`;
@@ -46,10 +46,9 @@ export function renderDepth(add, remove, layers) {
   const hidden = layers.length - 2;
   const LIMITS = store.state.limits;
   add.disabled = layers.length >= LIMITS.layers;
-  add.title = add.disabled ? `At most ${LIMITS.layers} layers, input and output included (the server's limit)`
-    : "Add a hidden layer";
+  add.title = add.disabled ? t("layer.max_layers", { max: LIMITS.layers }) : t("depth.add_title");
   remove.disabled = hidden <= 0;
-  remove.title = remove.disabled ? "There is no hidden layer to remove" : "Remove a hidden layer";
+  remove.title = remove.disabled ? t("layer.none_to_remove") : t("depth.remove_title");
 }
 
 /** Move the heads when the window resizes (positions only). */
@@ -64,11 +63,13 @@ export function renderTable(root, dataset) {
   if (!inputs || inputs.length > 8) return false;
   const inNames = dataset.input_names?.length ? dataset.input_names : inputs[0].map((_, i) => `x${i + 1}`);
   const outNames = dataset.target_names?.length ? dataset.target_names : targets[0].map((_, i) => `y${i + 1}`);
+  // A dataset's generic column name "target" reads in the page's language; others are data.
+  const shown = (n) => (n === "target" ? t("math.target") : n);
   const head = `<tr><th>#</th>${inNames.map((n) => `<th>${esc(n)}</th>`).join("")}` +
-    `${outNames.map((n) => `<th class="target">${esc(n)}</th>`).join("")}</tr>`;
+    `${outNames.map((n) => `<th class="target">${esc(shown(n))}</th>`).join("")}</tr>`;
   const cell = (kind, r, c, v) => `<td><input type="number" step="any" required value="${exact(v)}"
     data-kind="${kind}" data-row="${r}" data-col="${c}" data-testid="cell-${kind}-${r}-${c}"
-    aria-label="${kind} ${r + 1}, column ${c + 1}"></td>`;
+    aria-label="${t(`table.${kind}`, { row: r + 1, column: c + 1 })}"></td>`;
   const rows = inputs.map((row, r) => `<tr><td>${r + 1}</td>` +
     row.map((v, c) => cell("input", r, c, v)).join("") +
     targets[r].map((v, c) => cell("target", r, c, v)).join("") + "</tr>").join("");

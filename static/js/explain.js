@@ -1,6 +1,7 @@
 // The chain rule with real numbers: what the explanation panel and slow motion narrate.
 
 import { esc, factor, fmt, fmtLong } from "./format.js";
+import { t } from "./i18n.js";
 import { nodeId } from "./model.js";
 import { batchLines, fusedDeltaLine, outputGradLine, regularization, sampleLoss } from "./lossmath.js";
 import { softmaxLines } from "./multiclass.js";
@@ -12,7 +13,7 @@ const DERIVATIVE = {
   tanh: (a) => [`1 \u2212 ${a}\u00b2`, (n) => 1 - n.a * n.a],
   relu: () => ["(z > 0 ? 1 : 0)", (n) => (n.z > 0 ? 1 : 0)],
   leaky_relu: () => ["(z > 0 ? 1 : 0.01)", (n) => (n.z > 0 ? 1 : 0.01)],
-  softmax: () => ["(softmax Jacobian)", () => null],
+  softmax: () => [`(${t("explain.softmax_jacobian")})`, () => null],
 };
 
 const sub = (name) => `<i>${esc(name)}</i>`;
@@ -93,7 +94,7 @@ export function edgeChain(model, edge) {
   const z = zName(model, to);
   const last = to.layer === model.layers.length - 1;
   const middle = last && model.loss === "half_sse" && isLinear(model, to)
-    ? `(${sub(to.name)} \u2212 <i>target</i>)` : `\u03b4<sub>${esc(to.name)}</sub>`;
+    ? `(${sub(to.name)} \u2212 <i>${t("math.target")}</i>)` : `\u03b4<sub>${esc(to.name)}</sub>`;
   const product = to.grad_z * from.a;
   const E = sampleLoss(model);
   const lines = [
@@ -119,7 +120,7 @@ export function edgeNarration(model, edge, phase) {
   const to = target(model, edge);
   if (phase === "forward") {
     return `${sub(from.name)} \u00b7 ${sub(edge.name)} = ${factor(from.a)} \u00b7 ${factor(edge.weight)}` +
-      ` = <b>${fmtLong(from.a * edge.weight)}</b> flows into ${sub(to.name)}`;
+      ` = <b>${fmtLong(from.a * edge.weight)}</b> ${t("explain.flows_into", { name: sub(to.name) })}`;
   }
   return edgeChain(model, edge).join(" ");
 }
@@ -147,17 +148,17 @@ export function explain(model, id) {
 function explainEdge(model, edge) {
   const from = source(model, edge);
   const to = target(model, edge);
-  const sections = [{ title: "Value", lines: [`${sub(edge.name)} = <b>${fmtLong(edge.weight)}</b>` +
-    ` (from ${sub(from.name)} to ${sub(to.name)})`] }];
+  const sections = [{ title: t("explain.value"), lines: [`${sub(edge.name)} = <b>${fmtLong(edge.weight)}</b> ` +
+    t("explain.from_to", { from: sub(from.name), to: sub(to.name) })] }];
   if (from.a !== null) {
-    sections.push({ title: "Forward", lines: [`signal = ${sub(from.name)} \u00b7 ${sub(edge.name)} = ` +
+    sections.push({ title: t("explain.forward"), lines: [`${t("explain.signal")} = ${sub(from.name)} \u00b7 ${sub(edge.name)} = ` +
       `${factor(from.a)} \u00b7 ${factor(edge.old_weight ?? edge.weight)} = <b>${fmtLong(edge.signal ?? from.a * edge.weight)}</b>`] });
   }
-  if (to.grad_z !== null) sections.push({ title: "Backward (chain rule)", lines: edgeChain(model, edge) });
+  if (to.grad_z !== null) sections.push({ title: t("explain.backward"), lines: edgeChain(model, edge) });
   if (edge.new_weight !== null) {
-    sections.push({ title: "Update", lines: updateRuleLines(model, edge) ?? [updateLine(model, edge)] });
+    sections.push({ title: t("explain.update"), lines: updateRuleLines(model, edge) ?? [updateLine(model, edge)] });
   }
-  return { title: `Weight ${edge.name}`, sections };
+  return { title: t("explain.weight", { name: edge.name }), sections };
 }
 
 function biasLines(model, node) {
@@ -167,21 +168,21 @@ function biasLines(model, node) {
 
 function explainNode(model, node) {
   if (node.layer === 0) {
-    return { title: `Input ${node.name}`, sections: [{ title: "Value",
-      lines: [`${sub(node.name)} = <b>${fmtLong(node.a)}</b> (sample ${(model.focus ?? 0) + 1})`] }] };
+    return { title: t("explain.input", { name: node.name }), sections: [{ title: t("explain.value"),
+      lines: [`${sub(node.name)} = <b>${fmtLong(node.a)}</b> (${t("explain.sample", { n: (model.focus ?? 0) + 1 })})`] }] };
   }
   const sections = [];
   if (node.z !== null) {
     const act = activationOf(model, node) === "softmax" ? softmaxLines(model, node) : [activationLine(model, node)];
-    sections.push({ title: "Forward", lines: [...forwardFormula(model, node), ...act].filter(Boolean) });
-  } else sections.push({ title: "Forward", lines: ["Run a forward pass to see this neuron's numbers."] });
+    sections.push({ title: t("explain.forward"), lines: [...forwardFormula(model, node), ...act].filter(Boolean) });
+  } else sections.push({ title: t("explain.forward"), lines: [t("explain.run_forward")] });
   if (node.grad_z !== null) {
-    sections.push({ title: "Backward (chain rule)", lines: [...gradALines(model, node), deltaLine(model, node)] });
+    sections.push({ title: t("explain.backward"), lines: [...gradALines(model, node), deltaLine(model, node)] });
   }
   if (node.bias !== null && node.bias !== undefined && node.grad_bias !== null) {
-    sections.push({ title: "Bias", lines: biasLines(model, node) });
+    sections.push({ title: t("explain.bias"), lines: biasLines(model, node) });
   }
   const act = activationOf(model, node);
-  return { title: `Neuron ${node.name} (${act})`, sections };
+  return { title: t("explain.neuron", { name: node.name, activation: act }), sections };
 }
 

@@ -5,9 +5,13 @@
 // phase, `progress` moves the training bar, the curve and the boundary. The student drives
 // nothing (Session.readOnly) until "Explore on my own" forks a private copy.
 
+import { t } from "./i18n.js";
 import * as api from "./api.js";
 import { store } from "./store.js";
 import { toHash } from "./state.js";
+
+/** The server's reasons for a closed room, by their catalog keys (other reasons show as sent). */
+const REASONS = { "the network is gone": "follow.reason_gone", "the teacher closed the room": "follow.reason_closed" };
 
 const FOLLOWERS_EVERY_MS = 3000;
 const TOKENS = "backprop-viz-rooms";  // sessionStorage: this tab's rooms and their tokens
@@ -46,7 +50,7 @@ export function bindShare(app) {
     part("join").textContent = new URL("/join", room.join_url).href;
     part("qr").src = room.qr_svg_url;
     part("followers").value = String(room.followers ?? 0);
-    button.textContent = `Sharing: ${room.code}`;
+    button.textContent = t("follow.sharing", { code: room.code });
     button.setAttribute("aria-pressed", "true");
     if (!dialog.open) dialog.showModal();
     clearInterval(timer);
@@ -64,7 +68,7 @@ export function bindShare(app) {
     clearInterval(timer);
     if (room) saveRoom(store.state.network?.id, null);
     room = null;
-    button.textContent = "Share with class";
+    button.textContent = t("follow.share");
     button.setAttribute("aria-pressed", "false");
     if (dialog.open) dialog.close();
   };
@@ -83,7 +87,7 @@ export function bindShare(app) {
       saveRoom(id, opened);
       show(opened);
     } catch (err) {
-      app.view.error(`Could not open a room: ${err.message}`);
+      app.view.error(t("follow.could_not_open", { message: err.message }));
     }
   });
   part("hide").addEventListener("click", () => dialog.close());
@@ -110,7 +114,7 @@ export function startFollowing(app, code) {
   document.body.classList.add("following");
 
   if (!code) {
-    say("Join your class: type the code on the teacher's screen.");
+    say(t("follow.join_prompt"));
     const form = part("join");
     form.hidden = false;
     form.addEventListener("submit", (ev) => {
@@ -154,7 +158,7 @@ class Follower {
   follow() {
     this.source?.close();
     this.buttons(true);
-    this.say(`Following room ${this.code}: connecting\u2026`);
+    this.say(t("follow.connecting", { code: this.code }));
     const source = new EventSource(api.roomEventsUrl(this.code));
     this.source = source;
     const on = (name, fn) => source.addEventListener(name, (ev) => {
@@ -164,11 +168,11 @@ class Follower {
     on("state", (state) => this.showState(state));
     on("trace", (trace) => this.session.showTrace(trace.phase, trace));
     on("progress", (ev) => this.session.onProgress(ev, ev.epochs));
-    on("closed", (ev) => this.closed(ev.reason));
-    source.onopen = () => this.say(`Following room ${this.code}: the teacher's network, live.`);
+    on("closed", (ev) => this.closed(REASONS[ev.reason] ? t(REASONS[ev.reason]) : ev.reason));
+    source.onopen = () => this.say(t("follow.live", { code: this.code }));
     source.onerror = () => {
-      if (source.readyState === EventSource.CLOSED) this.closed("the room is not open");
-      else this.say(`Following room ${this.code}: reconnecting\u2026`);
+      if (source.readyState === EventSource.CLOSED) this.closed(t("follow.not_open"));
+      else this.say(t("follow.reconnecting", { code: this.code }));
     };
   }
 
@@ -202,10 +206,10 @@ class Follower {
     const bar = document.getElementById("follow-bar");
     bar.querySelector('[data-role="fork"]').hidden = true;
     bar.querySelector('[data-role="refollow"]').hidden = true;
-    this.say(`Room ${this.code} has ended (${reason}).`);
+    this.say(t("follow.ended", { code: this.code, reason }));
     const own = document.createElement("a");
     own.href = "/";
-    own.textContent = "Open a network of your own";
+    own.textContent = t("follow.open_own");
     part(bar, "text").append(" ", own);
   }
 
@@ -221,7 +225,7 @@ class Follower {
       store.updateSetup({ net: state.id });
       // The copy's own address: a reload reopens it, not the room.
       history.replaceState(null, "", `/${toHash(store.state.setup)}`);
-      this.say(`Your own copy of room ${this.code}'s network: change anything.`);
+      this.say(t("follow.own_copy", { code: this.code }));
     } catch (err) {
       this.session.fail(err);
     }

@@ -2,8 +2,20 @@
 // the explanation panel, the status lines, the loss chart's axis, the circuit's wires and
 // tables. One scientific form everywhere, as written by hand: 7.2×10¹¹, 1×10⁻⁸ (never
 // JavaScript's 7.2e+11); a non-zero number never reads as 0. Negative numbers use "−" (U+2212).
+// The decimal separator is the page language's (0,191 in French, German, Romanian, Russian):
+// i18n.js sets it from the catalog; edit fields keep "." (exact()).
 
 const MINUS = "\u2212";
+let DECIMAL = ".";
+
+/** The decimal separator every formatter below writes ("." or ","). */
+export function setDecimal(separator) {
+  DECIMAL = separator;
+}
+
+/** A number the user reads, written with the page's decimal separator. */
+export const localNumber = (value) => String(value).replace(".", DECIMAL);
+
 const SUPERSCRIPT = { "-": "\u207b", 0: "\u2070", 1: "\u00b9", 2: "\u00b2", 3: "\u00b3", 4: "\u2074",
   5: "\u2075", 6: "\u2076", 7: "\u2077", 8: "\u2078", 9: "\u2079" };
 
@@ -68,10 +80,10 @@ function trim(text) {
   return text.includes(".") ? text.replace(/0+$/, "").replace(/\.$/, "") : text;
 }
 
-/** "-0" reads as 0; "-" becomes the typographic minus. */
+/** "-0" reads as 0; "-" becomes the typographic minus; "." the page's decimal separator. */
 function minus(text) {
   if (/^-0(\.0*)?$/.test(text)) return "0";
-  return text.replace(/^-/, MINUS);
+  return text.replace(/^-/, MINUS).replace(".", DECIMAL);
 }
 
 /** Escape text for use inside HTML built with template strings. */

@@ -1,22 +1,15 @@
 // Keyboard shortcuts (listed in the help overlay, opened with "?").
 
+import { t } from "./i18n.js";
+
+/** [key, action]: the help overlay says each as t(`keys.<action>`). */
 export const SHORTCUTS = [
-  ["f", "forward", "Forward pass"],
-  ["b", "backward", "Backward pass"],
-  ["u", "update", "Update the weights"],
-  ["s", "step", "Full step (the phases still to run)"],
-  [" ", "play", "Play / pause (step after step)"],
-  ["m", "slow", "Slow motion: edge by edge"],
-  ["r", "reset", "Reset to the starting weights"],
-  ["t", "train", "Train the given number of epochs"],
-  ["+", "faster", "Faster animations"],
-  ["-", "slower", "Slower animations"],
-  ["p", "presenter", "Presenter mode (large type, high contrast)"],
-  ["?", "help", "This help"],
-  ["Escape", "escape", "Close help, clear the selection"],
+  ["f", "forward"], ["b", "backward"], ["u", "update"], ["s", "step"], [" ", "play"],
+  ["m", "slow"], ["r", "reset"], ["t", "train"], ["+", "faster"], ["-", "slower"],
+  ["p", "presenter"], ["?", "help"], ["Escape", "escape"],
 ];
 
-const KEY_LABEL = { " ": "Space", Escape: "Esc" };
+const KEY_LABEL = { " ": "key.space", Escape: "key.escape" };
 
 /** Listen for shortcuts unless the user is typing in a field. */
 export function bindKeys(app, actions) {
@@ -32,6 +25,6 @@ export function bindKeys(app, actions) {
     event.preventDefault();
     actions[action]();
   });
-  app.dom.shortcuts.innerHTML = SHORTCUTS.map(([key, , text]) =>
-    `<tr><td><kbd>${KEY_LABEL[key] || key.toUpperCase()}</kbd></td><td>${text}</td></tr>`).join("");
+  app.dom.shortcuts.innerHTML = SHORTCUTS.map(([key, action]) =>
+    `<tr><td><kbd>${KEY_LABEL[key] ? t(KEY_LABEL[key]) : key.toUpperCase()}</kbd></td><td>${t(`keys.${action}`)}</td></tr>`).join("");
 }

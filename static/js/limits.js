@@ -3,6 +3,7 @@
 // so routine mistakes get a readable message without a refused request.
 
 import { fmt } from "./format.js";
+import { t } from "./i18n.js";
 import { store } from "./store.js";
 
 /** GET /api/limits field → LIMITS key. */
@@ -38,20 +39,20 @@ const inRange = (v, lo, hi) => Number.isFinite(v) && v >= lo && v <= hi;
 /** Each check: [setup property, test(value, limits), message(limits)]. */
 const CHECKS = [
   ["layers", (v, L) => v.length >= 2 && v.length <= L.layers,
-    (L) => `a network has 2 to ${L.layers} layers (input and output included)`],
+    (L) => t("limit.layers", { max: L.layers })],
   ["layers", (v, L) => v.every((n) => Number.isInteger(n) && n >= 1 && n <= L.neurons),
-    (L) => `each layer has 1 to ${L.neurons} neurons`],
+    (L) => t("limit.neurons", { max: L.neurons })],
   ["learningRate", (v, L) => Number.isFinite(v) && v > 0 && v <= L.learningRate,
-    (L) => `the learning rate must be above 0 and at most ${L.learningRate}`],
+    (L) => t("limit.learning_rate", { max: fmt(L.learningRate) })],
   ["regularizationRate", (v, L) => inRange(v, 0, L.regularizationRate),
-    (L) => `the regularization rate must be between 0 and ${L.regularizationRate}`],
-  ["noise", (v, L) => inRange(v, 0, L.noise), (L) => `noise must be between 0 and ${L.noise}`],
+    (L) => t("limit.regularization_rate", { max: fmt(L.regularizationRate) })],
+  ["noise", (v, L) => inRange(v, 0, L.noise), (L) => t("limit.noise", { max: fmt(L.noise) })],
   ["samples", (v, L) => Number.isInteger(v) && inRange(v, 1, L.samples),
-    (L) => `samples must be a whole number from 1 to ${L.samples}`],
+    (L) => t("limit.samples", { max: L.samples })],
   ["batchSize", (v, L) => Number.isInteger(v) && inRange(v, 1, L.batchSize),
-    (L) => `the batch size must be a whole number from 1 to ${L.batchSize}`],
+    (L) => t("limit.batch_size", { max: L.batchSize })],
   ["epochs", (v, L) => Number.isInteger(v) && inRange(v, 1, L.epochs),
-    (L) => `epochs must be a whole number from 1 to ${L.epochs}`],
+    (L) => t("limit.epochs", { max: L.epochs })],
 ];
 
 /**
@@ -74,18 +75,18 @@ export function checkSetup(setup, limits = store.state.limits) {
 
 /** A number a user typed for a weight, bias, input or target: finite and |x| ≤ 1e9. */
 export function valueProblem(value, L = store.state.limits) {
-  if (!Number.isFinite(value)) return "Type a finite number.";
-  if (Math.abs(value) > L.value) return `Values are limited to |x| ≤ ${fmt(L.value)}.`;
+  if (!Number.isFinite(value)) return t("limit.finite");
+  if (Math.abs(value) > L.value) return t("limit.value", { max: fmt(L.value) });
   return null;
 }
 
 /** The engine's pairing rules (engine/nn/losses.py LOSS_OUTPUTS; softmax only at the output). */
 export function specProblem(activations, loss) {
-  if (activations.slice(0, -1).includes("softmax")) return "softmax can only be the output layer's activation";
+  if (activations.slice(0, -1).includes("softmax")) return t("limit.softmax_output");
   const needs = { bce: ["sigmoid", "softmax"], cross_entropy: ["softmax", "sigmoid"] }[loss];
   const out = activations.at(-1);
   if (needs && !needs.includes(out)) {
-    return `the ${loss === "bce" ? "binary cross-entropy" : "cross-entropy"} loss needs a sigmoid or softmax output (not ${out})`;
+    return t("limit.loss_output", { loss: t(`loss.${loss}`), out });
   }
   return null;
 }

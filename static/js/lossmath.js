@@ -4,6 +4,7 @@
 // reduced batch gradient (÷m for "mean") plus λ·∂penalty/∂w for weights.
 
 import { esc, factor, fmtLong } from "./format.js";
+import { t, tn } from "./i18n.js";
 
 const MINUS = "\u2212";
 const DOT = "\u00b7";
@@ -31,7 +32,7 @@ export function outputGradLine(model, node, name) {
   const y = model.targets?.[node.index];
   const head = `\u2202${sampleLoss(model)}/\u2202${name}`;
   if (!rule) return `${head} = <b>${fmtLong(node.grad_a)}</b>`;
-  const symbols = rule(name, "<i>target</i>", "K");
+  const symbols = rule(name, `<i>${t("math.target")}</i>`, "K");
   const numbers = y === undefined || y === null ? ""
     : ` = ${rule(factor(node.a), factor(y), outputs(model))}`;
   return `${head} = ${symbols}${numbers} = <b>${fmtLong(node.grad_a)}</b>`;
@@ -44,14 +45,15 @@ export function fusedDeltaLine(model, node, name) {
   if (node.layer !== model.layers.length - 1 || y === undefined || y === null) return null;
   const head = `\u03b4<sub>${esc(node.name)}</sub> = \u2202${sampleLoss(model)}/\u2202z<sub>${esc(node.name)}</sub>`;
   if (act === "sigmoid" && model.loss === "bce") {
-    return `${head} = (${name} ${MINUS} <i>target</i>) / K = (${factor(node.a)} ${MINUS} ` +
-      `${factor(y)}) / ${outputs(model)} = <b>${fmtLong(node.grad_z)}</b> (σ′ cancels the log)`;
+    return `${head} = (${name} ${MINUS} <i>${t("math.target")}</i>) / K = (${factor(node.a)} ${MINUS} ` +
+      `${factor(y)}) / ${outputs(model)} = <b>${fmtLong(node.grad_z)}</b> (${t("math.sigmoid_cancels")})`;
   }
   if (act === "softmax" && model.loss === "cross_entropy") {
     const sum = (model.targets || []).reduce((s, t) => s + t, 0);
     const numbers = Math.abs(sum - 1) < 1e-12 ? `${factor(node.a)} ${MINUS} ${factor(y)}`
       : `${factor(node.a)} ${DOT} ${fmtLong(sum)} ${MINUS} ${factor(y)}`;
-    return `${head} = ${name} ${DOT} \u03a3<i>target</i> ${MINUS} <i>target</i> = ${numbers} = ` +
+    const target = `<i>${t("math.target")}</i>`;
+    return `${head} = ${name} ${DOT} \u03a3${target} ${MINUS} ${target} = ${numbers} = ` +
       `<b>${fmtLong(node.grad_z)}</b>`;
   }
   return null;
@@ -82,14 +84,14 @@ export function batchLines(model, symbol, own, total, reg) {
   if (m > 1) {
     const scale = isMean(model) ? `(1/${m}) ${DOT} ` : "";
     const scaleSym = isMean(model) ? "(1/m) " : "";
-    lines.push(`batch (${isMean(model) ? "mean" : "sum"} over m = ${m} samples): ` +
+    lines.push(`${t(isMean(model) ? "math.batch_mean" : "math.batch_sum", { m })}: ` +
       `\u2202E/\u2202${symbol} = ${scaleSym}\u03a3<sub>s</sub> \u2202E<sub>s</sub>/\u2202${symbol} = ` +
-      `${scale}(${fmtLong(own)} + ${m - 1} more term${m > 2 ? "s" : ""}) = <b>${fmtLong(data)}</b>`);
+      `${scale}(${fmtLong(own)} + ${tn("math.more_terms", m - 1)}) = <b>${fmtLong(data)}</b>`);
   }
   if (reg) {
-    lines.push(`+ regularization (${reg.name}): ${reg.symbols} = ${reg.numbers} = ${fmtLong(reg.value)}`);
+    lines.push(`+ ${t("math.regularization", { name: reg.name })}: ${reg.symbols} = ${reg.numbers} = ${fmtLong(reg.value)}`);
     lines.push(`\u2202E/\u2202${symbol} = ${fmtLong(data)} + ${factor(reg.value)} = ` +
-      `<b>${fmtLong(total)}</b> (what the update uses)`);
+      `<b>${fmtLong(total)}</b> (${t("math.update_uses")})`);
   }
   return lines;
 }

@@ -1,7 +1,8 @@
 // Entry point: find the page's elements, read the setup from the URL, open the network.
 
+import { t } from "./i18n.js";
 import * as api from "./api.js";
-import { esc } from "./format.js";
+import { esc, localNumber } from "./format.js";
 import { bindCodeExport } from "./codeexport.js";
 import { bindControls, respec } from "./controls.js";
 import { bindShare, startFollowing } from "./follow.js";
@@ -40,11 +41,13 @@ function syncForm(dom, { setup, network: state, presets }) {
   if (!state) return;
   dom.preset.value = setup.preset;
   const preset = presets.find((p) => p.name === setup.preset);
-  dom.presetDescription.textContent = preset ? `${preset.title}: ${preset.description}` : "";
-  dom.presetDescription.title = preset ? `${preset.description}\n\nSource: ${preset.source}` : "";
+  const title = preset && presetText(preset, "title");
+  const description = preset && presetText(preset, "description");
+  dom.presetDescription.textContent = preset ? t("setup.preset_line", { title, description }) : "";
+  dom.presetDescription.title = preset ? `${description}\n\n${t("setup.source", { source: preset.source })}` : "";
   showDataSource(dom, setup, state);
   dom.noise.value = setup.noise ?? 0;
-  dom.noiseOut.textContent = dom.noise.value;
+  dom.noiseOut.textContent = localNumber(dom.noise.value);
   dom.samples.value = setup.samples ?? "";
   dom.loss.value = state.spec?.loss || "";
   dom.learningRate.value = state.learning_rate;
@@ -53,7 +56,7 @@ function syncForm(dom, { setup, network: state, presets }) {
   dom.batchSize.value = setup.batchSize ?? "";
   dom.epochs.value = setup.epochs;
   dom.speed.value = setup.speed;
-  dom.speedOut.textContent = `${setup.speed}\u00d7`;
+  dom.speedOut.textContent = `${localNumber(setup.speed)}\u00d7`;
   dom.slow.checked = setup.slow;
   showPresenter(dom, setup.presenter);
   syncOptimizer(state);
@@ -76,11 +79,15 @@ function showDataSource(dom, setup, state) {
     dom.dataset.value = setup.dataset || "";
     return;
   }
-  const option = new Option(`${state.dataset?.name || "your CSV"} (uploaded)`, `upload:${setup.datasetId}`);
+  const option = new Option(t("setup.uploaded", { name: state.dataset?.name || t("setup.your_csv") }), `upload:${setup.datasetId}`);
   option.dataset.upload = "true";
   dom.dataset.append(option);
   dom.dataset.value = option.value;
 }
+
+/** A preset's or dataset's title or description in the page's language (the API's English otherwise). */
+const presetText = (preset, field) => t(`preset.${preset.name}.${field}`, {}, preset[field]);
+const datasetText = (dataset, field) => t(`dataset.${dataset.name}.${field}`, {}, dataset[field]);
 
 /** A menu label that fits the setup column; the full title is the option's tooltip. */
 function shortTitle(title) {
@@ -91,11 +98,13 @@ function shortTitle(title) {
 async function fillChoices(app) {
   const [presets, datasets] = await Promise.all([api.presets(), api.datasets()]);
   store.update({ presets, datasets });
-  app.dom.preset.innerHTML = presets.map((p) =>
-    `<option value="${esc(p.name)}" title="${esc(p.title || p.name)}">${esc(shortTitle(p.title || p.name))}</option>`).join("");
-  app.dom.dataset.innerHTML = `<option value="">the preset's own data</option>` +
-    datasets.map((d) => `<option value="${d.name}" title="${d.description}">${d.title}</option>`)
-      .join("");
+  app.dom.preset.innerHTML = presets.map((p) => {
+    const title = presetText(p, "title") || p.name;
+    return `<option value="${esc(p.name)}" title="${esc(title)}">${esc(shortTitle(title))}</option>`;
+  }).join("");
+  app.dom.dataset.innerHTML = `<option value="">${esc(t("setup.own_data"))}</option>` +
+    datasets.map((d) => `<option value="${esc(d.name)}" title="${esc(datasetText(d, "description"))}">` +
+      `${esc(datasetText(d, "title"))}</option>`).join("");
 }
 
 const DEFAULT_PRESET = "two-two-one";
@@ -118,7 +127,7 @@ function vetted(wanted, fromUrl) {
   const { problems, setup } = checkSetup(withFallbacks(wanted));
   let next = setup;
   if (presets.length && !presets.some((p) => p.name === next.preset)) {
-    problems.push(`there is no preset \u201c${next.preset}\u201d, so here is the 2-2-1 example`);
+    problems.push(t("setup.no_preset", { preset: next.preset }));
     next = withFallbacks({ ...prefsOf(next), preset: DEFAULT_PRESET });
   }
   const own = presets.find((p) => p.name === next.preset);
@@ -133,7 +142,7 @@ function vetted(wanted, fromUrl) {
 function fallBack(app, reason) {
   const setup = withFallbacks({ ...prefsOf(store.state.setup), preset: DEFAULT_PRESET });
   writeHash(setup);
-  app.reopen(setup, { fromUrl: true, notice: `${reason} Showing the 2-2-1 example instead.` });
+  app.reopen(setup, { fromUrl: true, notice: t("setup.fell_back", { reason }) });
 }
 
 /**
@@ -175,8 +184,8 @@ function reopen(app, wanted, options = {}) {
     store.updateSetup({ net: state.id });
     writeHash(store.state.setup);
     document.body.dataset.ready = "true";
-    view.narrate("Press <kbd>F</kbd> for a forward pass, or <kbd>S</kbd> for a full step.");
-    const notes = [options.notice, problems.length ? `Not used from the link: ${problems.join("; ")}.` : ""];
+    view.narrate(t("narrate.start"));
+    const notes = [options.notice, problems.length ? t("setup.not_used", { problems: problems.join("; ") }) : ""];
     if (notes.some(Boolean)) view.error(notes.filter(Boolean).join(" "));
   });
 }
@@ -225,7 +234,7 @@ async function main() {
   try {
     await fillChoices(app);
   } catch (err) {
-    view.error(`Could not load the menus: ${err.message}`);
+    view.error(t("error.menus", { message: err.message }));
   }
   await limitsLoaded;
   const follow = document.body.dataset.follow;

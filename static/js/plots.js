@@ -1,6 +1,7 @@
 // Canvas widgets: the loss curve and the decision-boundary heat map (TF Playground style).
 
 import { fmt } from "./format.js";
+import { t } from "./i18n.js";
 import { classCss, classRgb } from "./multiclass.js";
 
 const BLUE = [0, 114, 178];
@@ -53,7 +54,7 @@ export class LossChart {
     ctx.font = `${Math.max(11, Math.round(h / 10))}px 'DejaVu Sans', sans-serif`;
     ctx.fillStyle = cssVar("--muted", "#555");
     if (!all.length) {
-      ctx.fillText("no loss yet: run a forward pass or train", 8, h / 2);
+      ctx.fillText(t("chart.no_loss"), 8, h / 2);
       return;
     }
     const y = this.scale(all, pad, h);
@@ -61,7 +62,7 @@ export class LossChart {
     ctx.strokeStyle = cssVar("--line", "#ccc");
     ctx.strokeRect(pad.l, pad.t, w - pad.l - pad.r, h - pad.t - pad.b);
     ctx.textAlign = "right";
-    ctx.fillText(`${this.points.length} pts${this.log ? " · log" : ""}`, w - pad.r, h - 4);
+    ctx.fillText(`${t("chart.points", { n: this.points.length })}${this.log ? ` · ${t("chart.log")}` : ""}`, w - pad.r, h - 4);
     ctx.textAlign = "left";
     const n = all.length;
     const x = (i) => pad.l + (n === 1 ? 0.5 : i / (n - 1)) * (w - pad.l - pad.r);

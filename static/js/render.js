@@ -2,6 +2,7 @@
 // `redistribute` only moves them, `restyle` only changes colours, widths and text.
 
 import { fmt, fmtTight } from "./format.js";
+import { t } from "./i18n.js";
 import { edgeCandidates, placeLabels, visibleSegment } from "./labels.js";
 import { labelFraction } from "./layout.js";
 import { nodeId } from "./model.js";
@@ -368,7 +369,7 @@ export function createRenderer(svg, on) {
       const { root, text, delta } = els.get(`target-${i}`);
       const target = model.targets ? model.targets[i] : null;
       root.classList.toggle("known", target !== null);
-      changed = setText(text, target === null ? "target" : `y ${fmtTight(target)}`) || changed;
+      changed = setText(text, target === null ? t("math.target") : `y ${fmtTight(target)}`) || changed;
       const output = model.nodes.get(nodeId(out, i)).a;
       changed = setText(delta, target === null || output === null ? ""
         : `\u0394 ${fmtTight(output - target)}`) || changed;

@@ -5,6 +5,7 @@
 import * as api from "./api.js";
 import { animatePhase } from "./animate.js";
 import { fmtLong } from "./format.js";
+import { t } from "./i18n.js";
 import { applyTrace, commitUpdate, modelFromState, setFocusRow, setParameters } from "./model.js";
 import { specRequest } from "./state.js";
 import { openSnapshot } from "./savefile.js";
@@ -47,7 +48,7 @@ export class Session {
   fail(err) {
     this.playing = false;
     this.view.playing(false);
-    this.view.error(err instanceof api.ApiError ? err.message : `Something went wrong: ${err.message}`);
+    this.view.error(err instanceof api.ApiError ? err.message : t("error.unexpected", { message: err.message }));
   }
 
   /** Reopen the session named in the setup, or create one from the setup's spec. */
@@ -87,7 +88,7 @@ export class Session {
     try {
       rows = await api.networkData(model.id, focus, 1);
     } catch (err) {
-      if (model === this.model) this.view.error(`The first sample: ${err.message}`);
+      if (model === this.model) this.view.error(t("error.first_sample", { message: err.message }));
       return;
     }
     if (model !== this.model || !rows.inputs?.length) return;
@@ -125,7 +126,7 @@ export class Session {
    */
   refused() {
     if (!this.readOnly) return false;
-    this.view.narrate("You are following the teacher's network: press <b>Explore on my own</b> to try it yourself.");
+    this.view.narrate(t("narrate.following", { fork: `<b>${t("follow.fork")}</b>` }));
     return true;
   }
 
@@ -199,7 +200,7 @@ export class Session {
       const state = await api.reset(this.id);
       this.refresh(state);
       this.view.clearTraining();
-      this.view.narrate("Reset: the starting weights are back, step 0.");
+      this.view.narrate(t("narrate.reset"));
     });
   }
 
@@ -221,7 +222,7 @@ export class Session {
         weight: { layer: edge.layer, source: edge.source, target: edge.target, value },
       });
       this.refresh(state?.weights ? state : await api.getNetwork(this.id));
-      this.view.narrate(`${edge.name} is now ${fmtLong(value)}. Run a forward pass to see its effect.`);
+      this.view.narrate(t("narrate.weight_edited", { name: edge.name, value: fmtLong(value) }));
     });
   }
 
@@ -233,7 +234,7 @@ export class Session {
         bias: { layer: node.layer, index: node.index, value },
       });
       this.refresh(state?.weights ? state : await api.getNetwork(this.id));
-      this.view.narrate(`The bias of ${node.name} is now ${fmtLong(value)}.`);
+      this.view.narrate(t("narrate.bias_edited", { name: node.name, value: fmtLong(value) }));
     });
   }
 
@@ -244,7 +245,7 @@ export class Session {
       const state = await api.patchNetwork(this.id, { inputs, targets });
       this.refresh(state?.weights ? state : await api.getNetwork(this.id));
       this.view.dataChanged(inputs, targets);
-      this.view.narrate("New data: run a forward pass to see it flow through.");
+      this.view.narrate(t("narrate.new_data"));
     });
   }
 
@@ -293,7 +294,7 @@ export class Session {
       } catch (err) {
         this.view.trainFailed(this.model.step);
         this.refresh(await api.getNetwork(this.id));
-        throw new api.ApiError(`${err.message}. The network is as it was before Train (step ${this.model.step}).`,
+        throw new api.ApiError(t("error.train_failed", { message: err.message, step: this.model.step }),
           err.status, err.detail);
       }
       this.view.trainProgress(epochs, epochs, result.loss);

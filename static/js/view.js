@@ -4,6 +4,7 @@
 import * as api from "./api.js";
 import { placeHeads, renderDepth, renderHeads, renderTable } from "./editors.js";
 import { fmt } from "./format.js";
+import { t, tn } from "./i18n.js";
 import { layoutNetwork } from "./layout.js";
 import { renderPanel, tooltipHtml } from "./panel.js";
 import { HeatMap, LossChart } from "./plots.js";
@@ -97,7 +98,7 @@ export function createView(dom, prefs) {
   async function drawBoundary(id, info) {
     if (id !== model.id) return;
     const result = await api.predict(id, BOUNDARY_RESOLUTION).catch((err) => {
-      view.error(`Decision boundary: ${err.message}`);
+      view.error(t("error.boundary", { message: err.message }));
       return null;
     });
     if (!result || id !== model.id || !showsBoundary()) return;
@@ -165,7 +166,7 @@ export function createView(dom, prefs) {
         offset = page.next_offset;
       }
     } catch (err) {
-      if (bigData === rows) view.error(`Data points: ${err.message}`);
+      if (bigData === rows) view.error(t("error.data_points", { message: err.message }));
       return;
     }
     rows.done = true;
@@ -184,7 +185,7 @@ export function createView(dom, prefs) {
    * before it would give away what students are asked to predict). */
   function setStatus() {
     const loss = dom.svg.dataset.animating === "forward" ? null : model.lossValue;
-    dom.stepCount.textContent = `step ${model.step}` + (loss === null || loss === undefined ? "" : ` \u00b7 E = ${fmt(loss)}`);
+    dom.stepCount.textContent = t("status.step", { step: model.step }) + (loss === null || loss === undefined ? "" : ` \u00b7 E = ${fmt(loss)}`);
   }
 
   const view = {
@@ -255,7 +256,7 @@ export function createView(dom, prefs) {
 
     playing(on) {
       dom.play.setAttribute("aria-pressed", String(on));
-      dom.play.querySelector("[data-role=label]").textContent = on ? "Pause" : "Play";
+      dom.play.querySelector("[data-role=label]").textContent = t(on ? "toolbar.pause" : "toolbar.play");
     },
 
     phaseDone(name, trace) {
@@ -289,7 +290,7 @@ export function createView(dom, prefs) {
     trainProgress(done, total, loss) {
       dom.progress.max = total;
       dom.progress.value = done;
-      dom.trainStatus.textContent = `${done} / ${total}` + (loss === null || loss === undefined ? "" : ` \u00b7 loss ${fmt(loss)}`);
+      dom.trainStatus.textContent = `${done} / ${total}` + (loss === null || loss === undefined ? "" : ` \u00b7 ${t("train.loss", { loss: fmt(loss) })}`);
       if (loss !== null && loss !== undefined && done > 0) lossChart.push(loss);
     },
 
@@ -310,13 +311,13 @@ export function createView(dom, prefs) {
     trainFailed(step) {
       dom.progress.value = 0;
       delete dom.progress.dataset.done;
-      dom.trainStatus.textContent = `stopped: back at step ${step}`;
+      dom.trainStatus.textContent = t("train.stopped", { step });
     },
 
     trainDone(total) {
       dom.progress.dataset.done = "true";
-      dom.trainStatus.textContent = `done: ${total} epochs \u00b7 step ${model.step}`;
-      view.narrate(`Trained ${total} epochs. The numbers shown are a forward pass at the new weights.`);
+      dom.trainStatus.textContent = `${tn("train.done", total)} \u00b7 ${t("status.step", { step: model.step })}`;
+      view.narrate(tn("narrate.trained", total));
     },
 
     animationContext(m) {

@@ -79,3 +79,20 @@ def test_explain_writes_softmax_over_all_outputs(page: Page, server_url: str) ->
     assert softmax[0].count(" + ") == 2 and softmax[1].count(" + ") == 2
     shown = float(softmax[2].rsplit(" = ", 1)[1].replace("\u2212", "-"))
     assert abs(shown - out[1]["a"]) < 1e-5
+
+
+def test_a_csv_class_column_becomes_softmax_outputs(page: Page, server_url: str,
+                                                   tmp_path) -> None:
+    csv = tmp_path / "pets.csv"
+    csv.write_text("weight,ears,kind\n4,1,cat\n30,1,dog\n5,0.9,cat\n0.1,0.2,fish\n25,1,dog\n")
+    open_page(page, "#preset=xor")
+    old = network_id(page)
+    page.get_by_test_id("csv-class").fill("kind")
+    page.get_by_test_id("csv").set_input_files(str(csv))
+    wait_new_network(page, old)
+    idle(page)
+    state = httpx.get(f"{server_url}/api/networks/{network_id(page)}").json()
+    assert state["dataset"]["target_names"] == ["kind=cat", "kind=dog", "kind=fish"]
+    assert state["layers"][-1] == 3 and state["activations"][-1] == "softmax"
+    assert state["spec"]["loss"] == "cross_entropy"
+    assert state["dataset"]["targets"][3] == [0.0, 0.0, 1.0]

@@ -3,6 +3,7 @@
 // adds local × upstream into each input's running gradient (fan-out wires add up).
 
 import { fmt } from "./format.js";
+import { t } from "../i18n.js";
 
 function sleep(ms, signal) {
   return new Promise((resolve, reject) => {
@@ -32,7 +33,7 @@ export async function playForward(view, trace, { beat = 700, signal, onBeat = ()
   for (const gate of trace.gates) {
     view.highlightGate(gate, "forward");
     const out = trace.wires.find((w) => w.id === gate.output);
-    onBeat(`forward · ${gate.op} gate: ${out.label} = ${fmt(out.value)}`);
+    onBeat(t("circuit.beat_forward", { op: gate.op, label: out.label, value: fmt(out.value) }));
     await sleep(beat / 2, signal);
     shown.add(gate.output);
     view.showValues(shown);
@@ -53,7 +54,7 @@ export async function playBackward(view, trace, { beat = 700, signal, onBeat = (
     const upstream = running.get(gate.output) ?? 0;
     const name = labels(trace);
     const parts = gate.inputs.map((w, i) => `grad[${name.get(w)}] += ${fmt(gate.local_grads[i])} × ${fmt(upstream)}`);
-    onBeat(`backward · ${gate.op} gate (local derivative × gradient from above): ${parts.join(";  ")}`);
+    onBeat(t("circuit.beat_backward", { op: gate.op, parts: parts.join(";  ") }));
     await sleep(beat / 2, signal);
     gate.inputs.forEach((wire, i) => {
       running.set(wire, (running.get(wire) ?? 0) + gate.local_grads[i] * upstream);

@@ -4,6 +4,8 @@
 import { fetchNeuronCircuit, fetchPresets, traceCircuit } from "./api.js";
 import { playBackward, playForward } from "./animate.js";
 import { fmt } from "./format.js";
+import { localNumber } from "../format.js";
+import { t, tn, withLang } from "../i18n.js";
 import { layoutCircuit } from "./layout.js";
 import { renderCheck, renderInputs, renderNeuron, renderNudge, variableNames } from "./panels.js";
 import { createCircuitView } from "./render.js";
@@ -17,12 +19,12 @@ const view = createCircuitView($("circuit-svg"));
 const state = { presets: [], values: {}, trace: null, neuron: null, request: null, animation: null };
 
 /** Very long words (a 1000-character name) are shortened so the message stays readable. */
-const shorten = (text) => text.replace(/\S{41,}/g, (w) => `${w.slice(0, 24)}\u2026${w.slice(-8)} (${w.length} characters)`);
+const shorten = (text) => text.replace(/\S{41,}/g, (w) => `${w.slice(0, 24)}\u2026${w.slice(-8)} ${t("circuit.characters", { n: w.length })}`);
 
 function showError(message) {
   const box = $("circuit-error");
   box.hidden = !message;
-  box.textContent = message ? `Cannot trace this circuit: ${shorten(message)}` : "";
+  box.textContent = message ? t("circuit.cannot_trace", { message: shorten(message) }) : "";
   $("circuit-expression").classList.toggle("invalid", Boolean(message));
   // What is still drawn belongs to the last circuit that worked: fade it.
   document.querySelector(".circuit-page").classList.toggle("stale", Boolean(message));
@@ -30,7 +32,6 @@ function showError(message) {
 
 function setStatus(text) { $("circuit-status").textContent = text; }
 
-const count = (n, noun) => `${n} ${noun}${n === 1 ? "" : "s"}`;
 
 function stopAnimation() {
   state.animation?.abort();
@@ -50,9 +51,9 @@ function show(trace, neuron = null) {
   renderCheck($("circuit-check"), trace, neuron);
   $("circuit-apply-nudge").hidden = !renderNudge($("circuit-nudge-result"), trace);
   renderNeuron($("circuit-neuron"), neuron);
-  $("circuit-h").textContent = String(trace.h);
+  $("circuit-h").textContent = localNumber(trace.h);
   showError("");
-  setStatus(`${count(trace.gates.length, "gate")}, ${count(trace.wires.length, "wire")}`);
+  setStatus(`${tn("circuit.gates", trace.gates.length)}, ${tn("circuit.wires", trace.wires.length)}`);
 }
 
 /** Ask the server (free expression or network neuron) and show the answer or the error. */
@@ -89,9 +90,9 @@ async function run({ stepSize = null } = {}) {
 
 /** Routine mistakes found before asking the server (so they never become a refused request). */
 function checkExpression(expression, names) {
-  if (!expression) return "type an expression, e.g. sigmoid(a*x + b*y + c)";
+  if (!expression) return t("circuit.type_expression");
   const long = names.find((n) => n.length > MAX_NAME);
-  if (long) return `the name \u201c${long}\u201d is longer than ${MAX_NAME} characters`;
+  if (long) return t("circuit.name_too_long", { name: long, max: MAX_NAME });
   return null;
 }
 
@@ -103,16 +104,16 @@ function rememberInUrl() {
   query.set("expression", state.trace.expression);
   for (const [name, value] of Object.entries(state.values)) query.set(`v.${name}`, String(value));
   if ($("circuit-decompose").checked) query.set("decompose", "1");
-  history.replaceState(null, "", `/circuits?${query}`);
+  history.replaceState(null, "", withLang(`/circuits?${query}`));
 }
 
 function onValueEdit(name, value) {
   if (!Number.isFinite(value) || Math.abs(value) > MAX_VALUE) {
-    showError(`${name} must be a finite number with |${name}| \u2264 1e9 (got ${shorten(String(value))})`);
+    showError(t("circuit.bad_value", { name, got: shorten(String(value)) }));
     return;
   }
   state.values[name] = value;
-  if (state.neuron) leaveNeuron("You edited a value: this is now a free circuit, its gradients ∂out/∂input.");
+  if (state.neuron) leaveNeuron(t("circuit.edited_value"));
   run();
 }
 
@@ -121,12 +122,12 @@ function leaveNeuron(message) {
   if (!state.neuron) return;
   state.neuron = null;
   setStatus(message);
-  history.replaceState(null, "", "/circuits");
+  history.replaceState(null, "", withLang("/circuits"));
 }
 
 function choosePreset(id) {
   const preset = state.presets.find((p) => p.id === id);
-  $("circuit-preset-source").textContent = preset ? preset.source : "";
+  $("circuit-preset-source").textContent = preset ? t(`circuit_preset.${preset.id}.source`, {}, preset.source) : "";
   if (!preset) return;
   leaveNeuron("");
   $("circuit-expression").value = preset.expression;
@@ -145,7 +146,7 @@ async function animate(which) {
   try {
     if (which !== "backward") await playForward(view, state.trace, options);
     if (which !== "forward") await playBackward(view, state.trace, options);
-    setStatus("done: every wire shows its value (above) and its gradient (below)");
+    setStatus(t("circuit.done"));
   } catch (err) {
     if (err.name !== "AbortError") throw err;
   }
@@ -173,11 +174,11 @@ function wire() {
   $("circuit-nudge").addEventListener("click", () => {
     const step = Number($("circuit-step").value);
     if (Number.isFinite(step) && step >= 0) run({ stepSize: step });
-    else showError("the step size must be a number ≥ 0");
+    else showError(t("circuit.bad_step"));
   });
   $("circuit-apply-nudge").addEventListener("click", () => {
     if (!state.trace?.nudged_values) return;
-    leaveNeuron("Nudged values kept: this is now a free circuit.");
+    leaveNeuron(t("circuit.nudge_kept"));
     state.values = { ...state.trace.nudged_values };
     run();
   });
@@ -212,7 +213,7 @@ async function start() {
     showError(err.message);
   }
   for (const preset of state.presets) {
-    $("circuit-preset").append(new Option(preset.title, preset.id));
+    $("circuit-preset").append(new Option(t(`circuit_preset.${preset.id}.title`, {}, preset.title), preset.id));
   }
   if (state.neuron) {
     run();

@@ -2,6 +2,8 @@
 // the nudge result and the neuron's own numbers. Each function redraws one panel from a trace.
 
 import { fmt } from "./format.js";
+import { localNumber } from "../format.js";
+import { t, withLang } from "../i18n.js";
 
 const FUNCTIONS = new Set(["exp", "log", "sigmoid", "tanh", "relu", "leaky_relu", "max", "min", "pow"]);
 
@@ -32,7 +34,7 @@ export function renderInputs(form, trace, onChange) {
     // the exact value until this box is edited.
     Object.assign(box, { type: "number", step: "any", value: String(Number(input.value.toPrecision(10))), name });
     box.id = `circuit-input-${name}`;
-    box.setAttribute("aria-label", `value of ${name}`);
+    box.setAttribute("aria-label", t("circuit.value_of", { name }));
     // Every edit is reported, a bad one too (1e400 reads as Infinity): the caller says why.
     box.addEventListener("change", () => {
       if (box.value.trim() === "" && !box.validity.badInput) return;
@@ -56,11 +58,11 @@ export function renderCheck(table, trace, neuron = null) {
   const head = table.querySelector("thead tr");
   head.querySelector(".network-col")?.remove();
   head.querySelector(".analytic-col").textContent = neuron
-    ? "circuit ∂E/∂input (from the network's ∂E/∂a)" : "analytic ∂out/∂input";
+    ? t("circuit.col_circuit_neuron") : t("circuit.col_analytic");
   if (neuron) {
     const th = document.createElement("th");
     th.className = "network-col";
-    th.textContent = "network trace ∂E/∂w, ∂E/∂b";
+    th.textContent = t("circuit.col_network");
     head.append(th);
   }
   const body = table.querySelector("tbody");
@@ -75,7 +77,7 @@ export function renderCheck(table, trace, neuron = null) {
     cell(row, fmt(input.forward_difference_grad, 6));
     const agree = input.numerical_grad !== null
       && Math.abs(input.numerical_grad - input.grad) <= 1e-4 * Math.max(1, Math.abs(input.grad));
-    cell(row, agree ? "✓ agree" : "✗ differ", agree ? "agree" : "differ");
+    cell(row, agree ? t("circuit.agree") : t("circuit.differ"), agree ? "agree" : "differ");
     if (neuron) cell(row, fmt(networkGrad(name, neuron), 6), "grad");
     body.append(row);
   }
@@ -92,7 +94,7 @@ function networkGrad(shown, neuron) {
 /** "0.8808 → 0.8825 (+0.0018)" after a nudge, or a hint before one. */
 export function renderNudge(node, trace) {
   if (trace.nudged_output === null || trace.nudged_output === undefined) {
-    node.textContent = "Move every input a small step along its gradient and run the circuit again.";
+    node.textContent = t("circuit.nudge_hint");
     return false;
   }
   const change = trace.nudged_output - trace.output;
@@ -100,10 +102,17 @@ export function renderNudge(node, trace) {
   const strong = document.createElement("strong");
   strong.id = "circuit-nudged-output";
   strong.textContent = fmt(trace.nudged_output, 6);
-  node.append(`output ${fmt(trace.output, 6)} → `, strong,
-    ` (${change >= 0 ? "+" : ""}${fmt(change, 6)}) after a step of ${trace.step_size} `
-    + (trace.direction === "up" ? "along" : "against") + " the gradient");
+  node.append(`${t("circuit.output")} ${fmt(trace.output, 6)} → `, strong,
+    ` (${change >= 0 ? "+" : ""}${fmt(change, 6)}) ` + t(trace.direction === "up" ? "circuit.nudged_along"
+      : "circuit.nudged_against", { step: localNumber(trace.step_size) }));
   return true;
+}
+
+/** The server's sentence on how to read a neuron's circuit, in the page's language. */
+function neuronNote(neuron) {
+  if (!neuron.note) return "";
+  return neuron.note.includes("ends at z") ? t("circuit.note_z", { activation: neuron.activation })
+    : t("circuit.note_a");
 }
 
 /** The heading of a network neuron's circuit: where it comes from and how to read it. */
@@ -113,12 +122,14 @@ export function renderNeuron(node, neuron) {
   node.replaceChildren();
   const title = document.createElement("strong");
   const names = neuron.names;
-  title.textContent = names ? `Neuron ${names.neuron} (${neuron.activation}), ${names.sample}. `
-    : `Neuron ${neuron.index + 1} of layer ${neuron.layer} (${neuron.activation}), sample ${neuron.sample + 1}. `;
+  title.textContent = names
+    ? t("circuit.neuron_named", { neuron: names.neuron, activation: neuron.activation, sample: neuron.sample + 1 })
+    : t("circuit.neuron_numbered", { index: neuron.index + 1, layer: neuron.layer, activation: neuron.activation,
+      sample: neuron.sample + 1 });
   const back = document.createElement("a");
   const from = document.referrer && new URL(document.referrer);
-  back.href = from && from.origin === location.origin && from.pathname === "/" ? from.href : "/";
-  back.textContent = "Back to the network page";
-  node.append(title, `${neuron.note} The network says z = ${fmt(neuron.network.z)}, `
-    + `a = ${fmt(neuron.network.a)}, ∂E/∂z = ${fmt(neuron.network.grad_z)}. `, back);
+  back.href = from && from.origin === location.origin && from.pathname === "/" ? from.href : withLang("/");
+  back.textContent = t("circuit.back");
+  node.append(title, `${neuronNote(neuron)} ${t("circuit.network_says", { z: fmt(neuron.network.z),
+    a: fmt(neuron.network.a), grad: fmt(neuron.network.grad_z) })} `, back);
 }
