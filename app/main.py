@@ -16,6 +16,8 @@ from app.deps import known_query
 from app.events import EventBus
 from app.jsonbody import StrictJsonBodies
 from app.paths import STATIC_DIR
+from app.quotas import Quotas
+from app.ratelimit import RateLimits
 from app.rooms import Rooms
 from app.routes import (
     circuits,
@@ -110,6 +112,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(StrictJsonBodies)  # inside the size limit: reads bounded bodies only
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, overrides={
         ("POST", "/api/networks/import"): settings.max_import_bytes})
+    app.add_middleware(Quotas, store=app.state.store, settings=settings)
+    app.add_middleware(RateLimits, settings=settings)  # before any body is read
     install_browser_guards(app, settings)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for module in (health, limits, presets, networks, training, code, datasets, circuits,
