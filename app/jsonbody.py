@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.errors import DuplicateKey, LimitError, error_response, json_problem
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+PARSED_BY_ROUTE = frozenset({"/api/networks/import"})  # strictly, in a thread (app/imports.py)
 THREAD_BYTES = 256 * 1024  # larger bodies are checked in a worker thread, off the event loop
 
 
@@ -61,7 +62,8 @@ class StrictJsonBodies:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in BODY_METHODS or not _is_json(scope):
+        if (scope["type"] != "http" or scope["method"] not in BODY_METHODS
+                or scope["path"] in PARSED_BY_ROUTE or not _is_json(scope)):
             await self.app(scope, receive, send)
             return
         chunks: list[bytes] = []

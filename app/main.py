@@ -10,7 +10,7 @@ from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
-from app import __version__, errors, openapi
+from app import __version__, errors, openapi, serve
 from app.bodylimit import BodySizeLimit
 from app.deps import known_query
 from app.events import EventBus
@@ -98,6 +98,7 @@ def create_served_app() -> FastAPI:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; tests pass their own Settings (temp database, small limits)."""
     settings = settings or Settings()
+    serve.configure(settings)  # this process's connection deadlines and log filter
     keep_freed_memory()  # traced steps reuse freed buffers instead of page-faulting them in
     app = FastAPI(title="backprop-viz", version=__version__, description=DESCRIPTION,
                   lifespan=lifespan, docs_url=None, redoc_url=None)  # see routes/docs.py

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from app.schemas.datasets import DatasetCreate
+from app.schemas.sessions import SessionImport
 from app.schemas.training import SSE_EVENTS
 from app.settings import Settings
 
@@ -111,7 +112,8 @@ def install(app: FastAPI, settings: Settings) -> None:
         if app.openapi_schema is None:
             document = get_openapi(title=app.title, version=app.version,
                                    description=app.description, routes=app.routes)
-            _add_schemas(document, [(DatasetCreate, "validation")])
+            _add_schemas(document, [(DatasetCreate, "validation"),
+                                    (SessionImport, "validation")])
             _add_schemas(document, [(model, "serialization") for model in SSE_EVENTS.values()])
             _add_links(document)
             _server_limits(document, settings)

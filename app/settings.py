@@ -89,6 +89,18 @@ class Settings(BaseSettings):
         default_factory=list,
         description="origins (https://notebooks.example) whose pages may call the API")
 
+    header_timeout_seconds: float = Field(
+        10.0, gt=0, le=3600, description="a request head must arrive within this long of the "
+        "connection (or of the previous answer); slower connections are closed")
+    body_timeout_seconds: float = Field(
+        60.0, gt=0, le=3600, description="a request body must arrive within this long of "
+        "its head; slower connections are closed")
+    max_connections: int = Field(
+        1000, ge=0, description="open connections (and requests in progress) served at once; "
+        "beyond, 503 (0: no limit)")
+    import_concurrency: int = Field(
+        1, ge=1, le=64, description="imports parsed at once (each may take a few hundred "
+        "MB); others wait their turn")
     max_sessions: int = Field(
         100_000, ge=0, description="networks stored; a create beyond gets 507 (0: no limit)")
     max_db_bytes: int = Field(
