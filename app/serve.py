@@ -54,8 +54,12 @@ class GuardedH11Protocol(H11Protocol):
         self._deadline = self.loop.call_later(seconds, self._expired)
 
     def _expired(self) -> None:
-        """Too slow: close, unless the request is complete and the app is answering."""
+        """Too slow: close, unless the request is complete and the app is answering, or
+        the app itself holds the body back (reading paused: an import waiting its turn)."""
         self._deadline = None
+        if self.conn.their_state is h11.SEND_BODY and self.flow.read_paused:
+            self._arm(self.body_seconds)
+            return
         if self.conn.their_state in (h11.IDLE, h11.SEND_BODY) and not (
                 self.transport.is_closing()):
             if self.cycle is not None and not self.cycle.response_complete:
