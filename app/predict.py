@@ -19,6 +19,7 @@ from engine.errors import DivergenceError
 from engine.nn.network import Network
 
 DEFAULT_RESOLUTION = 50
+MAX_NEURON_VALUES = 250_000  # grid points × neurons in one answer with `neurons=true`
 Bounds = tuple[float | None, float | None, float | None, float | None]  # x_min … y_max
 
 
@@ -79,11 +80,30 @@ def _check_bounds(given: Bounds, width: int) -> None:
         raise LimitError(f"bounds: give {names}, all of them")
 
 
-def predict_grid(store: Store, network_id: str, resolution: int | None, given: Bounds
-                 ) -> PredictOut:
+def predict_grid(store: Store, network_id: str, resolution: int | None, given: Bounds,
+                 neurons: bool = False) -> PredictOut:
     """A grid over the data's bounds (or the given ones); other networks: the data's rows."""
     with store.view(network_id) as session:
-        return grid_prediction(session.network, session.dataset, resolution, given)
+        out = grid_prediction(session.network, session.dataset, resolution, given)
+        return with_neuron_maps(session.network, out) if neurons else out
+
+
+def with_neuron_maps(net: Network, out: PredictOut) -> PredictOut:
+    """Add every hidden and output neuron's value at each grid point (a 1- or 2-input grid)."""
+    if out.xs is None:
+        raise LimitError("neurons: only a grid (a 1- or 2-input network) has neuron maps")
+    points = len(out.outputs)
+    if points * sum(net.spec.layers[1:]) > MAX_NEURON_VALUES:
+        raise LimitError(f"neurons: {points} grid points × {sum(net.spec.layers[1:])} neurons "
+                         f"exceed {MAX_NEURON_VALUES:,} values; ask for a lower resolution")
+    if out.ys is None:
+        inputs = np.asarray(out.xs)[:, None]
+    else:
+        inputs = grid(out.bounds or [], len(out.xs))[0]
+    layers = net.activations(inputs)[1:]
+    if not all(np.isfinite(a).all() for a in layers):
+        raise DivergenceError(0, "a neuron's map overflowed to NaN/inf; lower the weights")
+    return out.model_copy(update={"neurons": [a.T.tolist() for a in layers]})
 
 
 def grid_prediction(net: Network, data: Dataset, resolution: int | None, given: Bounds

@@ -20,7 +20,7 @@ from engine.data.datasets import BuiltinDataset, Dataset
 from engine.errors import DivergenceError
 from engine.nn.network import Network
 from engine.nn.spec import NetworkSpec
-from engine.nn.trace import EdgeTrace, NodeTrace, StepTrace
+from engine.nn.trace import EdgeTrace, NodeTrace, StepTrace, batch_matrices
 from engine.presets import Preset
 
 MAX_HISTORY_POINTS = 1000
@@ -81,10 +81,11 @@ def _edge(e: EdgeTrace) -> dict[str, Any]:
             "optimizer": dict(e.optimizer) if e.optimizer else None}
 
 
-def trace_json(network_id: str, trace: StepTrace) -> bytes:
+def trace_json(network_id: str, trace: StepTrace, matrices: bool = False) -> bytes:
     """A StepTrace as the JSON of `TraceOut`; DivergenceError if it holds NaN/inf.
 
     Written with plain dicts rather than models: this is the hot path of every step.
+    `matrices` adds every sample's node values per layer (NumPy arrays, written by orjson).
     """
     def floats(values: Sequence[float] | None) -> list[float] | None:
         return None if values is None else [float(x) for x in values]
@@ -105,6 +106,8 @@ def trace_json(network_id: str, trace: StepTrace) -> bytes:
     if not all(x is None or math.isfinite(x) for x in numbers):
         raise DivergenceError(0, f"the {trace.phase} step overflowed to NaN/inf; lower the "
                               "learning rate or the size of the weights and inputs")
+    doc["matrices"] = ([{"layer": k, **layer} for k, layer in enumerate(batch_matrices(trace))]
+                       if matrices else None)
     return orjson.dumps(doc, option=orjson.OPT_SERIALIZE_NUMPY)
 
 

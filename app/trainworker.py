@@ -15,12 +15,14 @@ polled at most every CANCEL_POLL_SECONDS, so a cheap epoch does not pay a system
 from __future__ import annotations
 
 import time
+from contextlib import suppress
 from multiprocessing.connection import Connection
 from typing import Any
 
 import numpy as np
 
-from app.predict import grid_prediction
+from app.errors import LimitError
+from app.predict import grid_prediction, with_neuron_maps
 from app.schemas.training import LiveOptions
 from app.serialize import finite_or_none
 from engine.allocator import keep_freed_memory
@@ -55,6 +57,9 @@ def live_snapshot(net: Network, data: Dataset, live: LiveOptions) -> dict[str, A
             grid = grid_prediction(net, data, live.grid_resolution, (None, None, None, None))
         except EngineError:
             return {}
+        if live.neurons:  # maps too large for the grid, or overflowing: the grid alone
+            with suppress(EngineError, LimitError):
+                grid = with_neuron_maps(net, grid)
         out["grid"] = grid.model_dump(mode="json")
     return out
 

@@ -308,6 +308,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:34} {value:10.3f}  {floor:36} {'yes' if met else 'NO':4} {average:.2f}")
     for name, result in figures.items():
         print(f"{name}: " + ", ".join(f"{k} {v:.3g}" for k, v in result.items()))
+    print("\nfor README:\n\n| figure | value | floor | met | load average |\n|---|---|---|---|---|")
+    for name, value, floor, met, average in rows:
+        print(f"| {name} | {value:.3g} | {floor} | {'yes' if met else 'no'} | {average:.1f} |")
     print(json.dumps(figures))
     return 0 if all(row[3] for row in rows) else 1
 

@@ -19,6 +19,7 @@ from app.predict import parse_rows, predict_grid, predict_rows
 from app.schemas.common import MAX_ABS_VALUE, MAX_GRID_RESOLUTION, MAX_QUERY_CHARS, errors
 from app.schemas.networks import NetworkState
 from app.schemas.training import (
+    MAX_MATRIX_NUMBERS,
     PredictOut,
     PredictRequest,
     ResetRequest,
@@ -56,10 +57,21 @@ INLINE_WORK = 4096
 def _step(store: Store, network_id: str, body: StepRequest, lease: Lease) -> bytes:
     with store.edit(network_id, lease=lease, release=True) as session:
         check_sample(session.dataset, body.sample, body.focus)
+        if body.matrices:
+            check_matrices(session.network.spec.layers, len(session.dataset.inputs))
         trace = session.network.trace_step(
             session.dataset.inputs, session.dataset.targets, phase=body.phase,
             sample=body.sample, focus=body.focus)
-        return trace_json(network_id, trace)
+        return trace_json(network_id, trace, matrices=body.matrices)
+
+
+def check_matrices(layers: tuple[int, ...], samples: int) -> None:
+    """A 422 before the step when every sample's node values would make too large an answer."""
+    numbers = samples * sum(layers)
+    if numbers > MAX_MATRIX_NUMBERS:
+        raise LimitError(f"matrices: {samples} samples × {sum(layers)} neurons = {numbers:,} "
+                         f"numbers per array exceed the limit of {MAX_MATRIX_NUMBERS:,}; leave "
+                         "matrices out (the trace's nodes carry the focus sample's values)")
 
 
 @router.post("/{network_id}/step", summary="Run forward, backward, update or all",
@@ -156,6 +168,8 @@ def predict(
     inputs: Annotated[str | None, Query(
         max_length=MAX_QUERY_CHARS,
         description="JSON rows, e.g. [[2,3]]; more rows: POST …/predict")] = None,
+    neurons: Annotated[bool, Query(description="also each hidden and output neuron's map "
+                                               "over the grid")] = False,
 ) -> PredictOut:
     """2-input networks: a resolution² grid (x fastest, `xs`, `ys`) over the data's bounds
     (padded) or x_min…y_max, for the decision boundary. 1-input networks: `resolution`
@@ -164,13 +178,15 @@ def predict(
     """
     given = (x_min, x_max, y_min, y_max)
     if inputs is not None:
+        if neurons:
+            raise LimitError("neurons: neuron maps are drawn over a grid; leave out inputs")
         if resolution is not None or any(b is not None for b in given):
             raise LimitError("resolution/bounds describe a grid; leave them out with inputs")
         return predict_rows(store, network_id, parse_rows(inputs))
     if resolution is not None and resolution > settings.max_grid_resolution:
         raise LimitError(f"resolution: {resolution} exceeds the limit of "
                          f"{settings.max_grid_resolution}")
-    return predict_grid(store, network_id, resolution, given)
+    return predict_grid(store, network_id, resolution, given, neurons)
 
 
 @router.post("/{network_id}/predict", summary="Predict for given input rows",

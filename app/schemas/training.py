@@ -21,6 +21,9 @@ from app.schemas.rules import given, rules
 Phase = Literal["forward", "backward", "update", "all"]
 
 
+# `matrices` answers samples × neurons numbers four times over: bounded to keep a trace small.
+MAX_MATRIX_NUMBERS = 65_536
+
 class StepRequest(Strict):
     """Which phase to run; `sample` for a one-sample (SGD) gradient, `focus` to report a row."""
 
@@ -33,6 +36,9 @@ class StepRequest(Strict):
                          "a phase runs any earlier one it needs")
     sample: int | None = Field(None, ge=0, lt=MAX_SAMPLES, description="absent: whole batch")
     focus: int | None = Field(None, ge=0, lt=MAX_SAMPLES, description="default: sample, else 0")
+    matrices: bool = Field(False, description="also every sample's z, a, grad_z and grad_a, "
+                           "layer by layer (`matrices`), for networks whose samples × neurons "
+                           f"is at most {MAX_MATRIX_NUMBERS:,}")
 
 
 class NodeOut(Public):
@@ -87,6 +93,17 @@ def _example_trace() -> dict[str, Any]:
     }
 
 
+class LayerMatrices(Public):
+    """One layer's node values for every sample: rows are samples, columns neurons."""
+
+    layer: int = Field(description="0 = inputs")
+    z: list[list[float]] | None = Field(description="pre-activations, m × n (null for inputs)")
+    a: list[list[float]] | None = Field(description="activations (the inputs on layer 0)")
+    grad_z: list[list[float]] | None = Field(
+        description="∂(each sample's own loss)/∂z, unscaled: dW = grad_zᵀ·a_prev / m (mean)")
+    grad_a: list[list[float]] | None = Field(description="∂(each sample's own loss)/∂a")
+
+
 class TraceOut(Public):
     """Everything one step computed, for the focus sample (gradients: of the batch loss)."""
 
@@ -106,6 +123,8 @@ class TraceOut(Public):
     targets: list[float] | None = Field(description="the focus sample's targets")
     nodes: list[NodeOut] = Field(description="every neuron, inputs (layer 0) first")
     edges: list[EdgeOut] = Field(description="every weight, by the layer it enters")
+    matrices: list[LayerMatrices] | None = Field(
+        None, description="with `matrices: true` only: every sample's node values per layer")
 
 
 class LiveOptions(Strict):
@@ -121,11 +140,15 @@ class LiveOptions(Strict):
         None, ge=2, le=MAX_GRID_RESOLUTION,
         description="a `grid` of predictions, as GET …/predict?resolution=N answers "
                     "(1- or 2-input networks only)")
+    neurons: bool = Field(False, description="the grid also carries each neuron's map, as "
+                                             "GET …/predict?neurons=true (needs grid_resolution)")
 
     @model_validator(mode="after")
     def _asks_for_something(self) -> LiveOptions:
         if not self.weights and self.grid_resolution is None:
             raise ValueError("ask for weights: true and/or a grid_resolution")
+        if self.neurons and self.grid_resolution is None:
+            raise ValueError("neurons: true needs a grid_resolution (the maps are grids)")
         return self
 
 
@@ -190,6 +213,10 @@ class PredictOut(Public):
     bounds: list[list[float]] | None = Field(None, description="[[x_min, x_max], [y_min, y_max]]")
     xs: list[float] | None = None
     ys: list[float] | None = None
+    neurons: list[list[list[float]]] | None = Field(
+        None, description="with `neurons=true`: neurons[k][j] is neuron j of layer k+1 (the "
+                          "first after the inputs) at every grid point, in the order of "
+                          "`outputs` — each hidden and output neuron's own map")
 
 
 class ProgressEvent(Public):

@@ -144,6 +144,9 @@ class Store(ABC):
     """All sessions and uploaded datasets of one database; see the module docstring."""
 
     inline_ok = True  # small steps may run on the event loop (no network round trip)
+    # When sessions and datasets were used, and so when they expire. Tests set their own
+    # clock instead of sleeping; leases always run on the real time every process shares.
+    clock: Callable[[], float] = staticmethod(time.time)
     lease_seconds = LEASE_SECONDS
 
     def __init__(self, ttl_seconds: float, lock_timeout: float = 30.0,
@@ -340,7 +343,7 @@ class Store(ABC):
 
     def _load(self, ident: str, use_cache: bool) -> Session:
         """The session: the cached copy while its version is the row's, else the row."""
-        now = time.time()
+        now = self.clock()
         with self._read() as db:
             row = db.execute("SELECT version, used FROM sessions WHERE id = ?",
                              (ident,)).fetchone()
@@ -395,7 +398,7 @@ class Store(ABC):
     # -- sessions ---------------------------------------------------------------------------
     def create(self, network: Network, dataset: Dataset, preset: str | None = None) -> Session:
         """Store a new session under a fresh id."""
-        now = time.time()
+        now = self.clock()
         session = Session(new_id(), network, dataset, preset, now, now, used_at=now)
         doc = network.to_dict()
         history = doc.pop("loss_history", [])
@@ -459,7 +462,7 @@ class Store(ABC):
         """One UPDATE of the row (and, when a history chunk fills or after a reset, chunks);
         refused (Busy) if the lease is no longer this call's or the row moved on. With
         `release`, the lease is given back in the same commit."""
-        now = time.time()
+        now = self.clock()
         doc = session.network.to_dict()
         history = doc.pop("loss_history", [])
         shrunk = len(history) < session.history_saved
@@ -507,7 +510,7 @@ class Store(ABC):
                 db.execute("DELETE FROM sessions WHERE id = ?", (ident,))
                 db.execute("DELETE FROM history WHERE id = ?", (ident,))
             self._forget(ident)
-            if row is None or self._expired(row[0], time.time()):
+            if row is None or self._expired(row[0], self.clock()):
                 raise NotFound("network", ident)
         finally:
             if lease is None:
@@ -528,7 +531,7 @@ class Store(ABC):
     # -- datasets ---------------------------------------------------------------------------
     def put_dataset(self, dataset: Dataset) -> str:
         """Store an uploaded dataset; returns its id."""
-        ident, now = new_id(), time.time()
+        ident, now = new_id(), self.clock()
         with self._tx() as db:
             db.execute("INSERT INTO datasets VALUES (?, ?, ?, ?)",
                        (ident, dumps(dataset.to_dict()), now, now))
@@ -540,10 +543,10 @@ class Store(ABC):
         with self._read() as db:
             row = db.execute("SELECT dataset, used FROM datasets WHERE id = ?",
                              (ident,)).fetchone()
-        if row is None or self._expired(row[1], time.time()):
+        if row is None or self._expired(row[1], self.clock()):
             raise NotFound("dataset", ident)
         with self._tx() as db:
-            db.execute("UPDATE datasets SET used = ? WHERE id = ?", (time.time(), ident))
+            db.execute("UPDATE datasets SET used = ? WHERE id = ?", (self.clock(), ident))
         return Dataset.from_trusted_dict(loads(row[0]))
 
     # -- follow rooms (app/rooms.py): shared by every process on the store -------------------
@@ -593,7 +596,7 @@ class Store(ABC):
     # -- expiry -----------------------------------------------------------------------------
     def sweep(self, now: float | None = None) -> int:
         """Delete sessions and datasets idle for longer than the TTL; returns how many."""
-        now = time.time() if now is None else now
+        now = self.clock() if now is None else now
         cutoff = now - self.ttl_seconds
         with self._tx() as db:
             gone = [r[0] for r in db.execute("SELECT id FROM sessions WHERE used < ?",
@@ -614,7 +617,7 @@ class Store(ABC):
 
     def maybe_sweep(self) -> bool:
         """Sweep if this store's next sweep is due and no other process claimed it first."""
-        now = time.time()
+        now = self.clock()
         if now < self._next_sweep:
             return False
         self._next_sweep = now + SWEEP_EVERY_SECONDS

@@ -171,6 +171,13 @@ class Network:
         with np.errstate(all="ignore"):
             return passes.forward(self._plan, self.weights, self.biases, X)[1][-1]
 
+    def activations(self, X: np.ndarray) -> list[np.ndarray]:
+        """Every layer's activations for each row of X (input layer first), each (m, size):
+        what each neuron outputs over a grid of inputs (TF Playground's neuron maps)."""
+        X = check_data(self.spec, X, None)[0]
+        with np.errstate(all="ignore"):
+            return list(passes.forward(self._plan, self.weights, self.biases, X)[1])
+
     def loss(self, X: np.ndarray, Y: np.ndarray) -> float:
         """Reduced loss (with regularization) at the current parameters."""
         X, Y = check_data(self.spec, X, Y)

@@ -93,6 +93,8 @@ class StepTrace:
     outputs: tuple[float, ...] | None  # focus sample's outputs
     targets: tuple[float, ...] | None  # focus sample's targets
     layers: tuple[LayerTrace, ...]
+    # The batch's arrays behind the trace, for `batch_matrices` (not copied: read only).
+    pending: Pending | None = field(default=None, repr=False, compare=False)
 
     @property
     def nodes(self) -> list[NodeTrace]:
@@ -193,6 +195,24 @@ def _layer(p: Pending, k: int, focus: int) -> LayerTrace:
     )
 
 
+def batch_matrices(trace: StepTrace) -> list[dict[str, np.ndarray | None]]:
+    """Every sample's node values, layer by layer: z, a, grad_z, grad_a, shape (m, n_k).
+
+    Rows are samples (the API's convention). grad_z and grad_a are per sample and unscaled,
+    ∂(that sample's loss)/∂z, as `passes.backward` keeps them: the articles' dZ, whose
+    dW = dZᵀ·A/m (mean) is the trace's edge `grad`. None where a phase has not run.
+    """
+    p = trace.pending
+    if p is None:
+        return []
+    out: list[dict[str, np.ndarray | None]] = []
+    for k, a in enumerate(p.acts):
+        ga = _of_layer(p.ga, k) if k else (p.gz[1] @ p.ws[0] if p.gz is not None else None)
+        out.append({"z": p.zs[k] if k else None, "a": a, "grad_z": _of_layer(p.gz, k),
+                    "grad_a": ga})
+    return out
+
+
 def build_trace(
     phase: str, run: tuple[str, ...], step: int, p: Pending, X: np.ndarray, Y: np.ndarray,
     focus: int, sample: int | None,
@@ -212,4 +232,5 @@ def build_trace(
         outputs=tuple(p.acts[-1][focus].tolist()),
         targets=tuple(Y[focus].tolist()),
         layers=tuple(layers),
+        pending=p,
     )

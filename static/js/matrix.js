@@ -8,6 +8,7 @@
 
 import { esc, fmt } from "./format.js";
 import { edgeId, nodeId } from "./model.js";
+import { t } from "./i18n.js";
 import { store } from "./store.js";
 import { writeHash } from "./state.js";
 
@@ -32,14 +33,38 @@ function table(rows, cols, cell, label, shape) {
   return `<figure class="mat"><table>${html}</table><figcaption>${label} <span class="shape">${shape}</span></figcaption></figure>`;
 }
 
-/** A column (or, in rows mode, a row) of one sample's node values. */
+const BATCH_FIELDS = ["z", "a", "grad_z", "grad_a"];
+
+/** Samples × neurons: every sample's values when the trace brought them, else the focus row. */
+function sampleRows(model, layer, field) {
+  const batch = BATCH_FIELDS.includes(field) ? model.batch?.[layer]?.[field] : null;
+  if (batch) return batch;
+  return [Array.from({ length: model.layers[layer] }, (_, i) => model.nodes.get(nodeId(layer, i))?.[field] ?? null)];
+}
+
+// Beyond this many samples a matrix shows the first ones and the focus sample, and says so.
+export const SHOWN_SAMPLES = 24;
+// Layers with more weights than this start collapsed (open one to read it).
+export const OPEN_WEIGHTS = 1024;
+
+/** The samples a matrix shows: all of a small batch, else the first ones and the focus. */
+function shownSamples(m, focus) {
+  if (m <= SHOWN_SAMPLES) return [...Array(m).keys()];
+  const first = [...Array(SHOWN_SAMPLES - 1).keys()];
+  return focus >= SHOWN_SAMPLES - 1 ? [...first, focus] : [...first, SHOWN_SAMPLES - 1];
+}
+
+/** Node values as a matrix: neurons × samples (columns mode) or samples × neurons (rows). */
 function vector(model, layer, field, label, rows, kind) {
-  const size = model.layers[layer];
-  const node = (i) => model.nodes.get(nodeId(layer, i));
-  const cell = (i) => ({ value: node(i)?.[field] ?? null, ref: nodeId(layer, i), kind });
-  const n = size;
-  return rows ? table(1, n, (_, j) => cell(j), label, `1\u00d7${n}`)
-    : table(n, 1, (i) => cell(i), label, `${n}\u00d71`);
+  const data = sampleRows(model, layer, field);
+  const [m, n] = [data.length, model.layers[layer]];
+  const focus = m > 1 ? model.focus ?? 0 : -1;
+  const shown = shownSamples(m, focus);
+  const more = shown.length < m ? ` (${shown.length} shown)` : "";
+  const cell = (s, i) => ({ value: data[shown[s]][i], ref: nodeId(layer, i),
+    kind: shown[s] === focus ? `${kind} focus` : kind });
+  return rows ? table(shown.length, n, cell, label, `${m}\u00d7${n}${more}`)
+    : table(n, shown.length, (i, s) => cell(s, i), label, `${n}\u00d7${m}${more}`);
 }
 
 /** W (or Wᵀ in rows mode) of layer l from the edges: `field` weight, grad, new_weight. */
@@ -80,7 +105,7 @@ function backwardRow(model, l, rows) {
   const dW = weights(model, l, "grad", `dW${SUP(l)}`, false, "g", "dw");
   const db = biasVector(model, l, "grad_bias", `db${SUP(l)}`, rows, "g");
   const dzLabel = l === model.layers.length - 1
-    ? `dZ${SUP(l)} = \u2202loss/\u2202Z (output) =` : `dZ${SUP(l)} = dA${SUP(l)} \u2299 ${esc(act)}\u2032(Z${SUP(l)}) =`;
+    ? `dZ${SUP(l)} = \u2202E/\u2202Z (${t("matrix.output")}) =` : `dZ${SUP(l)} = dA${SUP(l)} \u2299 ${esc(act)}\u2032(Z${SUP(l)}) =`;
   const dwLabel = rows ? `dW${SUP(l)} = dZ${SUP(l)}\u1d40\u00b7A${SUP(l - 1)}${mean ? " / m" : ""} =`
     : `dW${SUP(l)} = dZ${SUP(l)}\u00b7A${SUP(l - 1)}\u1d40${mean ? " / m" : ""} =`;
   const dA = rows ? `dA${SUP(l - 1)} = dZ${SUP(l)}\u00b7W${SUP(l)} =` : `dA${SUP(l - 1)} = W${SUP(l)}\u1d40\u00b7dZ${SUP(l)} =`;
@@ -90,8 +115,8 @@ function backwardRow(model, l, rows) {
 }
 
 function updateRow(model, l) {
-  const b = biasVector(model, l, "new_bias", `b${SUP(l)} new`, false, "b");
-  return `<div class="eqrow">${op(`W${SUP(l)} \u2190`)}${weights(model, l, "new_weight", `W${SUP(l)} new`, false, "w")}` +
+  const b = biasVector(model, l, "new_bias", `b${SUP(l)} ${t("matrix.new")}`, false, "b");
+  return `<div class="eqrow">${op(`W${SUP(l)} \u2190`)}${weights(model, l, "new_weight", `W${SUP(l)} ${t("matrix.new")}`, false, "w")}` +
     (b ? op(`b${SUP(l)} \u2190`) + b : "") + "</div>";
 }
 
@@ -99,21 +124,41 @@ function updateRow(model, l) {
 export function matrixHtml(model, rows) {
   const sample = (model.focus ?? 0) + 1;
   const m = model.data?.samples ?? model.data?.inputs?.length ?? "m";
-  const convention = rows
-    ? "Samples in <b>rows</b>, as the API sends them: A is m\u00d7n, Z = A\u00b7W\u1d40 + b."
-    : "Samples in <b>columns</b>, as in the L-layer article: A is n\u00d7m, Z = W\u00b7A + b.";
-  let html = `<div class="matrix-head"><p>${convention} A, Z, dZ and dA show sample ${sample}'s ` +
-    `${rows ? "row" : "column"} (of m = ${m}); W, b, dW and db are the layer's (dW, db over the batch).</p>` +
-    `<button type="button" data-testid="matrix-flip" class="flip">${rows ? "Samples in columns" : "Samples in rows"}</button></div>`;
+  const convention = t(rows ? "matrix.rows_convention" : "matrix.columns_convention");
+  const line = rows ? "row" : "column";
+  const what = model.batch ? t(`matrix.batch_${line}`, { sample, m }) : t(`matrix.sample_${line}`, { sample, m });
+  let html = `<div class="matrix-head"><p>${convention} ${what} ${t("matrix.layer_own")}</p>` +
+    `<button type="button" data-testid="matrix-flip" class="flip">${t(rows ? "matrix.flip_columns" : "matrix.flip_rows")}</button></div>`;
   for (let l = 1; l < model.layers.length; l++) {
-    html += `<section class="layer-block" data-layer="${l}"><h3>Layer ${l} ` +
-      `<span class="shape">(${model.layers[l]} neurons \u2190 ${model.layers[l - 1]})</span></h3>`;
-    html += `<div class="phase-forward${model.done.has("forward") ? "" : " empty"}">${forwardRow(model, l, rows)}</div>`;
-    if (model.done.has("backward")) html += `<div class="phase-backward">${backwardRow(model, l, rows)}</div>`;
-    if (model.done.has("update")) html += `<div class="phase-update">${updateRow(model, l)}</div>`;
-    html += "</section>";
+    const open = opened.has(l) || (!closed.has(l) && model.layers[l] * model.layers[l - 1] <= OPEN_WEIGHTS);
+    html += `<details class="layer-block" data-layer="${l}"${open ? " open" : ""}><summary>${t("matrix.layer", { n: l })} ` +
+      `<span class="shape">(${t("matrix.shape", { n: model.layers[l], from: model.layers[l - 1],
+        weights: model.layers[l] * model.layers[l - 1] })})</span></summary>`;
+    if (open) html += layerHtml(model, l, rows);  // a closed layer costs nothing to draw
+    html += "</details>";
   }
   return html;
+}
+
+// Layers the reader opened or closed by hand (by index), kept while the page lives.
+const opened = new Set();
+const closed = new Set();
+
+function layerHtml(model, l, rows) {
+  let html = `<div class="phase-forward${model.done.has("forward") ? "" : " empty"}">${forwardRow(model, l, rows)}</div>`;
+  if (model.done.has("backward")) html += `<div class="phase-backward">${backwardRow(model, l, rows)}</div>`;
+  if (model.done.has("update")) html += `<div class="phase-update">${updateRow(model, l)}</div>`;
+  return html;
+}
+
+const MAX_MATRIX_NUMBERS = 65536;  // app/schemas/training.py
+
+/** The extra fields of a step request: every sample's values while the view is open. */
+export function stepExtras(model) {
+  if (!store.state.setup.matrix || !model) return {};
+  const m = model.data?.samples ?? model.data?.inputs?.length ?? Infinity;
+  const neurons = model.layers.reduce((a, b) => a + b, 0);
+  return m * neurons <= MAX_MATRIX_NUMBERS ? { matrices: true } : {};
 }
 
 /** Light an id's entries and its element in the drawing (and only those). */
@@ -160,6 +205,17 @@ export function bindMatrix(app) {
   root.addEventListener("click", (event) => {
     if (event.target.closest("[data-testid=matrix-flip]")) set({ rows: !store.state.setup.rows });
   });
+  // Opening a collapsed layer draws it; the choice sticks across redraws.
+  root.addEventListener("toggle", (event) => {
+    const block = event.target.closest?.("details.layer-block");
+    if (!block) return;
+    const l = Number(block.dataset.layer);
+    const has = block.querySelector(".phase-forward");
+    if (block.open) { opened.add(l); closed.delete(l); } else { closed.add(l); opened.delete(l); }
+    if (block.open && !has && app.view.model) {
+      block.insertAdjacentHTML("beforeend", layerHtml(app.view.model, l, Boolean(store.state.setup.rows)));
+    }
+  }, true);
   root.addEventListener("mouseover", (event) => light(root, svg, event.target.closest("td")?.dataset.ref));
   root.addEventListener("mouseleave", () => light(root, svg, null));
   svg.addEventListener("mouseover", (event) => {

@@ -96,6 +96,7 @@ export function applyTrace(model, trace) {
     if (edge && e.optimizer) edge.optimizer = e.optimizer;  // the state after this update
   }
   for (const node of model.nodes.values()) node.old_bias = null;
+  model.batch = trace.matrices ?? null;  // every sample's values, when asked (matrix view)
   model.lossValue = trace.loss ?? null;
   model.outputs = trace.outputs ?? null;
   model.targets = trace.targets ?? null;
@@ -152,7 +153,7 @@ export function clearValues(model) {
   for (const edge of model.edges.values()) {
     edge.signal = edge.grad = edge.new_weight = edge.old_weight = null;
   }
-  model.lossValue = model.outputs = model.targets = null;
+  model.lossValue = model.outputs = model.targets = model.batch = null;
   model.done = new Set();
   model.stale = false;
   showSample(model);

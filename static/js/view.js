@@ -13,6 +13,8 @@ import { PulseLayer } from "./pulses.js";
 import { createRenderer } from "./render.js";
 import { store } from "./store.js";
 import { textAlternative } from "./textalt.js";
+import { mapsFit, paintNeuronMaps } from "./neuronmaps.js";
+import { discretize } from "./playground.js";
 
 const BOUNDARY_RESOLUTION = 48;
 
@@ -39,6 +41,7 @@ export function createView(dom, prefs) {
   let hovered = null;
   let boundaryTimer = null;
   let lastGrid = null; // the heat map's grid, to repaint when large data arrives
+  let run = null; // {done, total} while a training run streams its progress
   let bigData = null; // {id, inputs, targets, done}: rows of a > 1,000-sample set, read by page
   const lossChart = new LossChart(dom.lossChart);
   const heatMap = new HeatMap(dom.boundary);
@@ -97,7 +100,8 @@ export function createView(dom, prefs) {
 
   async function drawBoundary(id, info) {
     if (id !== model.id) return;
-    const result = await api.predict(id, BOUNDARY_RESOLUTION).catch((err) => {
+    const neurons = mapsFit(model.layers, BOUNDARY_RESOLUTION ** 2);
+    const result = await api.predict(id, BOUNDARY_RESOLUTION, { neurons }).catch((err) => {
       view.error(t("error.boundary", { message: err.message }));
       return null;
     });
@@ -110,6 +114,7 @@ export function createView(dom, prefs) {
   function paintBoundary(result, info) {
     if (!Array.isArray(result.xs) || !Array.isArray(result.ys)) return;  // a 1-D grid has no map
     lastGrid = result;
+    if (result.neurons) paintNeuronMaps(dom.svg, model, result);
     const n = result.xs.length;
     if ((result.outputs[0]?.length ?? 1) > 1) {
       paintClasses(result, info);
@@ -128,13 +133,20 @@ export function createView(dom, prefs) {
       hi = t.reduce((a, b) => Math.max(a, b));
     }
     const points = rows.inputs.map((row, i) => ({ x: row[0], y: row[1], value: t[i] }));
-    heatMap.set({ xs: result.xs, ys: result.ys, values, lo, hi: hi > lo ? hi : lo + 1 }, points);
+    const top = hi > lo ? hi : lo + 1;
+    const shown = store.state.setup.discretize ? discretize(values, lo, top) : values;
+    heatMap.set({ xs: result.xs, ys: result.ys, values: shown, lo, hi: top }, points);
     dom.boundary.dataset.drawn = String(Number(dom.boundary.dataset.drawn || 0) + 1);
   }
 
-  /** k outputs: each cell in the colour of its most likely class, each point in its own. */
+  /**
+   * k outputs: each cell in the colour of its most likely class (as strong as it is sure, or
+   * at full strength when discretized), each point in its own.
+   */
   function paintClasses(result, info) {
-    const values = classCells(result.outputs, result.xs.length, result.ys.length);
+    const cells = classCells(result.outputs, result.xs.length, result.ys.length);
+    const values = store.state.setup.discretize
+      ? cells.map((row) => row.map((cell) => ({ k: cell.k, p: 1 }))) : cells;
     const rows = dataRows(info);
     const points = rows.inputs.map((row, i) => ({ x: row[0], y: row[1], value: argmax(rows.targets[i] || [0]) }));
     const k = result.outputs[0].length;
@@ -184,6 +196,10 @@ export function createView(dom, prefs) {
   /** "step 3 · E = 0.31": E only once a forward pass has reached the output on screen (E
    * before it would give away what students are asked to predict). */
   function setStatus() {
+    if (run) {  // a long run: its epoch, not a step count that moves only at its end
+      dom.stepCount.textContent = t("status.training", { done: run.done, total: run.total });
+      return;
+    }
     const loss = dom.svg.dataset.animating === "forward" ? null : model.lossValue;
     dom.stepCount.textContent = t("status.step", { step: model.step }) + (loss === null || loss === undefined ? "" : ` \u00b7 E = ${fmt(loss)}`);
   }
@@ -224,6 +240,7 @@ export function createView(dom, prefs) {
       placeHeads(dom.heads, lay.columns);
       lossChart.draw();
       heatMap.draw();
+      if (lastGrid?.neurons) paintNeuronMaps(dom.svg, model, lastGrid);  // new radii
     },
 
     restyle() {
@@ -288,6 +305,8 @@ export function createView(dom, prefs) {
     busy(count) { dom.svg.dataset.busy = count ? String(count) : ""; },
 
     trainProgress(done, total, loss) {
+      run = done < total ? { done, total } : null;
+      setStatus();
       dom.progress.max = total;
       dom.progress.value = done;
       dom.trainStatus.textContent = `${done} / ${total}` + (loss === null || loss === undefined ? "" : ` \u00b7 ${t("train.loss", { loss: fmt(loss) })}`);
@@ -299,6 +318,14 @@ export function createView(dom, prefs) {
     /** The grid resolution live training snapshots should carry, or null when none is shown. */
     boundaryResolution() { return model && showsBoundary() ? BOUNDARY_RESOLUTION : null; },
 
+    /** Whether that grid may carry the neuron maps too (small enough for the server). */
+    boundaryNeurons() { return Boolean(model) && mapsFit(model.layers, BOUNDARY_RESOLUTION ** 2); },
+
+    /** Paint the last grid again (discretize toggled): no request. */
+    repaintBoundary() {
+      if (model && lastGrid && showsBoundary()) paintBoundary(lastGrid, network().dataset);
+    },
+
     /** Redraw the decision boundary from a training snapshot's grid (no request). */
     liveBoundary(grid) {
       if (!model || !showsBoundary() || !grid?.ys) return;
@@ -309,12 +336,14 @@ export function createView(dom, prefs) {
     clearTraining,
 
     trainFailed(step) {
+      run = null;
       dom.progress.value = 0;
       delete dom.progress.dataset.done;
       dom.trainStatus.textContent = t("train.stopped", { step });
     },
 
     trainDone(total) {
+      refreshBoundary();  // the map, the neuron maps and the accuracy at the final weights
       dom.progress.dataset.done = "true";
       dom.trainStatus.textContent = `${tn("train.done", total)} \u00b7 ${t("status.step", { step: model.step })}`;
       view.narrate(tn("narrate.trained", total));

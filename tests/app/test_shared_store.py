@@ -7,7 +7,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 
 import httpx
 import numpy as np
@@ -26,6 +26,21 @@ def two_apps(pg_cluster: Cluster) -> Iterator[list[LiveApp]]:
     url = pg_cluster.new_database()
     with ExitStack() as stack:
         yield [stack.enter_context(running_app(url)) for _ in range(2)]  # type: ignore[arg-type]
+
+
+@contextmanager
+def training(app: LiveApp) -> Iterator[str]:
+    """A long streamed train of a new network on `app`, running; yields the network's id.
+    Leaving the block closes the stream, which cancels the run."""
+    body = {"layers": [2, 64, 64, 1], "activations": ["tanh", "tanh", "sigmoid"],
+            "loss": "bce", "dataset": {"name": "circle", "samples": 2000, "seed": 1}}
+    ident = httpx.post(f"{app.url}/api/networks", json=body).json()["id"]
+    with httpx.stream("POST", f"{app.url}/api/networks/{ident}/train", timeout=60,
+                      json={"epochs": 100_000, "stream": True}) as stream:
+        for line in stream.iter_lines():
+            if line == "event: progress":
+                break
+        yield ident
 
 
 def test_twenty_clients_on_two_processes_lose_no_step(two_apps: list[LiveApp]) -> None:
@@ -58,14 +73,7 @@ def test_twenty_clients_on_two_processes_lose_no_step(two_apps: list[LiveApp]) -
 def test_a_train_on_one_process_holds_the_network_for_the_other(two_apps: list[LiveApp]
                                                                 ) -> None:
     first, second = two_apps
-    body = {"layers": [2, 64, 64, 1], "activations": ["tanh", "tanh", "sigmoid"],
-            "loss": "bce", "dataset": {"name": "circle", "samples": 2000, "seed": 1}}
-    ident = httpx.post(f"{first.url}/api/networks", json=body).json()["id"]
-    with httpx.stream("POST", f"{first.url}/api/networks/{ident}/train", timeout=60,
-                      json={"epochs": 100_000, "stream": True}) as stream:
-        for line in stream.iter_lines():
-            if line == "event: progress":
-                break  # running on the first process now
+    with training(first) as ident:
         # The other process sees the network busy and reads its last committed row.
         assert httpx.get(f"{second.url}/api/networks/{ident}").status_code == 200
     # Leaving the stream cancels the run; the lease comes back and the other process edits.
@@ -103,3 +111,15 @@ def test_postgres_lost_while_serving_is_503_then_back() -> None:
     assert "database" in lost.json()["message"] and int(lost.headers["retry-after"]) > 0
     assert health.status_code == 200
     assert back.status_code == 200 and back.json()["step"] == 0
+
+
+def test_kill_9_of_one_process_frees_its_network_within_the_lease(two_apps: list[LiveApp]
+                                                                  ) -> None:
+    first, second = two_apps
+    with training(first) as ident:  # the first process holds the network's lease
+        first.process.kill()
+        first.process.wait()
+    response = httpx.patch(f"{second.url}/api/networks/{ident}", json={"learning_rate": 0.2},
+                           timeout=60)
+    assert response.status_code == 200  # not 409 (30 s): the dead process's lease ran out (10 s)
+    assert httpx.get(f"{second.url}/api/health").status_code == 200

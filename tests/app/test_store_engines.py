@@ -19,6 +19,7 @@ from app.store import Busy, NotFound, Store, open_store
 from engine.data.datasets import Dataset
 from engine.nn.network import Network
 from engine.presets import build_preset
+from tests.support.clock import Clock
 from tests.support.postgres import Cluster
 
 OpenStore = Callable[..., Store]
@@ -175,10 +176,11 @@ def test_expiry_sweeps_once_per_store(open_one: OpenStore) -> None:
 
 
 def test_idle_ids_are_gone_before_the_sweep(open_one: OpenStore) -> None:
-    store = open_one(ttl_seconds=0.3)
+    store = open_one(ttl_seconds=3600)
+    store.clock = clock = Clock()  # type: ignore[method-assign]
     ident = two_two_one(store)
     dataset_id = store.put_dataset(build_preset("xor")[1])
-    time.sleep(0.4)
+    clock.advance(3601)
     with pytest.raises(NotFound, match="expired"), store.view(ident):
         pass
     with pytest.raises(NotFound, match="expired"):

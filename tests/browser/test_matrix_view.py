@@ -25,6 +25,12 @@ def test_dw_entries_equal_the_traces_edge_gradients(page: Page, server_url: str)
         assert float(cell.get_attribute("data-value") or "nan") == edge["grad"]
     # W is 3×2 in layer 1 (neurons × inputs), its caption says so
     assert "3×2" in view.locator("[data-layer='1'] .mat figcaption").first.inner_text()
+    # A⁰ holds all 4 samples in columns: the XOR inputs, column by column
+    inputs = view.locator("[data-layer='1'] .phase-forward .mat").nth(1)
+    expect(inputs.locator("figcaption")).to_contain_text("2×4")
+    column_major = [float(v or "nan") for v in
+                    (td.get_attribute("data-value") for td in inputs.locator("td").all())]
+    assert column_major == [0, 0, 1, 1, 0, 1, 0, 1]
 
 
 def test_hover_lights_the_edge_and_back_and_the_convention_flips(page: Page) -> None:
@@ -45,3 +51,19 @@ def test_hover_lights_the_edge_and_back_and_the_convention_flips(page: Page) -> 
     page.get_by_test_id("matrix-toggle").click()
     expect(view).to_be_hidden()
     assert "matrix" not in page.evaluate("location.hash")
+
+
+def test_a_large_layer_starts_collapsed_and_many_samples_are_cut(page: Page) -> None:
+    open_page(page, "#preset=xor&dataset=circle&layers=2,40,40,1"
+                    "&activations=tanh,tanh,sigmoid&matrix=1")
+    page.get_by_test_id("forward").click()
+    idle(page)
+    view = page.get_by_test_id("matrix-view")
+    big = view.locator("details[data-layer='2']")
+    expect(big).not_to_have_attribute("open", "")
+    assert big.locator("td").count() == 0
+    big.locator("summary").click()
+    expect(big.locator("figcaption").first).to_contain_text("40×40")
+    inputs = view.locator("details[data-layer='1'] .phase-forward .mat").nth(1)
+    expect(inputs.locator("figcaption")).to_contain_text("2×200 (24 shown)")
+    assert inputs.locator("td").count() == 2 * 24
