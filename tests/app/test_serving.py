@@ -3,6 +3,7 @@ folded, and a well-behaved client is unaffected."""
 
 from __future__ import annotations
 
+import http.client
 import logging
 import socket
 import time
@@ -34,11 +35,13 @@ def test_slow_heads_and_bodies_are_cut_off(tmp_path: Path) -> None:
         body = _closed_after(live.port, b"POST /api/networks HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                              b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{",
                              wait=8)
-        with socket.create_connection((HOST, live.port)) as sock:  # a prompt client
-            for _ in range(2):
-                sock.sendall(b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-                assert sock.recv(100).startswith(b"HTTP/1.1 200")
-                time.sleep(0.5)
+        prompt = http.client.HTTPConnection(HOST, live.port, timeout=5)
+        for _ in range(2):  # one keep-alive connection, two requests
+            prompt.request("GET", "/api/health")
+            answer = prompt.getresponse()
+            assert (answer.status, answer.read()[:14]) == (200, b'{"status":"ok"')
+            time.sleep(0.5)
+        prompt.close()
     assert 0.9 <= head < 4
     assert 1.9 <= body < 6
     assert "Traceback" not in (tmp_path / "log").read_text()
