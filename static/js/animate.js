@@ -173,7 +173,7 @@ function backwardSteps(ctx) {
       mark(ctx, deltas, "wait-grad", true);
       mark(ctx, outputs, "wait-grad", false);
       pop(ctx, outputs);
-      ctx.narrate("Backward pass: the error's gradient \u03b4 = \u2202E/\u2202z starts at the output.");
+      ctx.narrate(t("narrate.backward_start"));
     },
   }];
   for (let layer = last; layer >= 1; layer--) {

@@ -44,7 +44,8 @@ function syncForm(dom, { setup, network: state, presets }) {
   const preset = presets.find((p) => p.name === setup.preset);
   dom.presetDescription.textContent = describeNetwork(preset, state);
   const description = preset && presetText(preset, "description");
-  dom.presetDescription.title = preset ? `${description}\n\n${t("setup.source", { source: preset.source })}` : "";
+  const source = preset && presetText(preset, "source");
+  dom.presetDescription.title = preset ? `${description}\n\n${t("setup.source", { source })}` : "";
   showDataSource(dom, setup, state);
   dom.noise.value = setup.noise ?? 0;
   dom.noiseOut.textContent = localNumber(dom.noise.value);

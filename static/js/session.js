@@ -340,7 +340,7 @@ async function openShared(id, view) {
     return await openSnapshot(id);
   } catch (err) {
     if (err.status !== 404) throw err;
-    view.error("The shared network has expired on the server; here is a fresh one with the same setup.");
+    view.error(t("error.shared_expired"));
     return null;
   }
 }
