@@ -212,6 +212,10 @@ export class HeatMap {
     const h = this.canvas.clientHeight;
     ctx.clearRect(0, 0, w, h);
     if (!this.grid) return;
+    if (this.grid.curve) {
+      this.drawCurve(ctx, w, h);
+      return;
+    }
     ctx.imageSmoothingEnabled = true;
     ctx.drawImage(this.image(), 0, 0, w, h);
     const { xs, ys } = this.grid;
@@ -233,6 +237,35 @@ export class HeatMap {
       ctx.stroke();
     }
     this.canvas.dataset.points = String(n);
+  }
+
+  /**
+   * A 1-input regression: the data as dots (x, target) and the network's output as a line
+   * over the same x range, on one vertical scale that holds both.
+   */
+  drawCurve(ctx, w, h) {
+    const { xs, curve } = this.grid;
+    const ys = [...curve, ...this.points.map((p) => p.y)].filter(Number.isFinite);
+    let lo = ys.reduce((a, b) => Math.min(a, b), Infinity);
+    let hi = ys.reduce((a, b) => Math.max(a, b), -Infinity);
+    if (!(hi > lo)) { lo -= 1; hi += 1; }
+    const pad = 8;
+    const sx = (x) => pad + ((x - xs[0]) / (xs.at(-1) - xs[0] || 1)) * (w - 2 * pad);
+    const sy = (y) => pad + (1 - (y - lo) / (hi - lo)) * (h - 2 * pad);
+    const radius = Math.max(2.5, Math.min(5, w / 90));
+    ctx.fillStyle = colour(0, 1);
+    for (const p of this.points) {
+      if (!Number.isFinite(p.y)) continue;
+      ctx.beginPath();
+      ctx.arc(sx(p.x), sy(p.y), radius, 0, 2 * Math.PI);
+      ctx.fill();
+    }
+    ctx.beginPath();
+    curve.forEach((y, i) => (i ? ctx.lineTo(sx(xs[i]), sy(y)) : ctx.moveTo(sx(xs[i]), sy(y))));
+    ctx.strokeStyle = colour(1, 1);
+    ctx.lineWidth = Math.max(2, w / 120);
+    ctx.stroke();
+    Object.assign(this.canvas.dataset, { points: String(this.points.length), curve: String(curve.length) });
   }
 
   unit(v) {
