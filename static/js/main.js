@@ -6,6 +6,7 @@ import { esc, localNumber } from "./format.js";
 import { bindCodeExport } from "./codeexport.js";
 import { bindControls, respec } from "./controls.js";
 import { bindShare, startFollowing } from "./follow.js";
+import { bindPlayground } from "./playground.js";
 import { bindMatrix } from "./matrix.js";
 import { bindClasses, syncClasses } from "./multiclass.js";
 import { bindOptimizer, syncOptimizer } from "./optimizer.js";
@@ -243,6 +244,7 @@ async function main() {
     return;
   }
   bindShare(app);
+  bindPlayground(app);
   await app.reopen(store.state.setup, { fromUrl: true });
 }
 

@@ -35,6 +35,7 @@ export const PROPERTIES = [
   { name: "noise", type: "number", spec: true },
   { name: "samples", type: "int", spec: true },
   { name: "classes", type: "int", spec: true },
+  { name: "dataSeed", type: "int", spec: true },  // "New data": the dataset's own seed
   { name: "datasetId", type: "string", spec: true },
   // A shared trained network: its weights and biases in the link (small networks), or the id
   // of a snapshot the server keeps (`from`: copied when the link is opened).
@@ -49,6 +50,7 @@ export const PROPERTIES = [
   { name: "slow", type: "bool", fallback: false },
   { name: "presenter", type: "bool", fallback: false },
   { name: "matrix", type: "bool", fallback: false },
+  { name: "discretize", type: "bool", fallback: false },  // the boundary in two flat colours
   { name: "rows", type: "bool", fallback: false },  // matrix view: samples in rows (the API's way)
 ];
 
@@ -174,12 +176,13 @@ export function specRequest(setup, presets = []) {
   if (setup.wb) Object.assign(body, decodeParameters(setup.wb));
   if (setup.datasetId) body.dataset_id = setup.datasetId;
   else if (setup.dataset || setup.noise !== undefined || setup.samples !== undefined ||
-    setup.classes !== undefined) {
+    setup.classes !== undefined || setup.dataSeed !== undefined) {
     const own = presets.find((p) => p.name === setup.preset)?.dataset;
     body.dataset = { name: setup.dataset || own || setup.preset };
     if (setup.noise !== undefined) body.dataset.noise = setup.noise;
     if (setup.samples !== undefined) body.dataset.samples = setup.samples;
     if (setup.classes !== undefined) body.dataset.classes = setup.classes;
+    if (setup.dataSeed !== undefined) body.dataset.seed = setup.dataSeed;
   }
   return body;
 }

@@ -14,6 +14,7 @@ import { createRenderer } from "./render.js";
 import { store } from "./store.js";
 import { textAlternative } from "./textalt.js";
 import { mapsFit, paintNeuronMaps } from "./neuronmaps.js";
+import { discretize } from "./playground.js";
 
 const BOUNDARY_RESOLUTION = 48;
 
@@ -131,7 +132,9 @@ export function createView(dom, prefs) {
       hi = t.reduce((a, b) => Math.max(a, b));
     }
     const points = rows.inputs.map((row, i) => ({ x: row[0], y: row[1], value: t[i] }));
-    heatMap.set({ xs: result.xs, ys: result.ys, values, lo, hi: hi > lo ? hi : lo + 1 }, points);
+    const top = hi > lo ? hi : lo + 1;
+    const shown = store.state.setup.discretize ? discretize(values, lo, top) : values;
+    heatMap.set({ xs: result.xs, ys: result.ys, values: shown, lo, hi: top }, points);
     dom.boundary.dataset.drawn = String(Number(dom.boundary.dataset.drawn || 0) + 1);
   }
 
@@ -305,6 +308,11 @@ export function createView(dom, prefs) {
 
     /** Whether that grid may carry the neuron maps too (small enough for the server). */
     boundaryNeurons() { return Boolean(model) && mapsFit(model.layers, BOUNDARY_RESOLUTION ** 2); },
+
+    /** Paint the last grid again (discretize toggled): no request. */
+    repaintBoundary() {
+      if (model && lastGrid && showsBoundary()) paintBoundary(lastGrid, network().dataset);
+    },
 
     /** Redraw the decision boundary from a training snapshot's grid (no request). */
     liveBoundary(grid) {

@@ -1,5 +1,6 @@
-"""Neuron maps (TF Playground): each hidden and output neuron of a 2-input network shows its own
-output over the input plane inside its circle, from the API's numbers, and follows training."""
+"""From TF Playground: neuron maps (each hidden and output neuron of a 2-input network shows its
+own output over the input plane inside its circle, from the API's numbers, and follows
+training), "New data" (the dataset drawn again from a new seed) and the discretized boundary."""
 
 from __future__ import annotations
 
@@ -47,3 +48,39 @@ def test_maps_show_each_neurons_output_and_follow_training(page: Page) -> None:
         arg=before)
     # Trained XOR: every sample right, and the accuracy line says so (not the starting 50%).
     expect(page.locator("[data-testid=accuracy]")).to_have_text("Accuracy on the 4 samples: 100.0%")
+
+
+COLOURS = """() => {
+  const canvas = document.querySelector('[data-testid=boundary]');
+  const ctx = canvas.getContext('2d');
+  const { width, height } = canvas;
+  const seen = new Map();
+  for (let i = 1; i < 40; i++) for (let j = 1; j < 40; j++) {
+    const d = ctx.getImageData(Math.floor(width * i / 40), Math.floor(height * j / 40), 1, 1).data;
+    seen.set(d.join(), (seen.get(d.join()) || 0) + 1);
+  }
+  const counts = [...seen.values()].sort((a, b) => b - a);
+  return (counts[0] + (counts[1] || 0)) / (39 * 39);  // the two commonest colours' share
+}"""
+
+
+def test_new_data_and_discretized_boundary(page: Page) -> None:
+    open_page(page, "#preset=xor&dataset=circle&samples=60&layers=2,4,1")
+    first = network_id(page)
+    rows = page.request.get(f"/api/networks/{first}/data").json()["inputs"]
+    page.click("[data-testid=regenerate]")
+    page.wait_for_function("old => document.querySelector('[data-testid=network]')"
+                           ".dataset.network !== old", arg=first)
+    idle(page)
+    assert "dataSeed=" in page.evaluate("location.hash")
+    again = page.request.get(f"/api/networks/{network_id(page)}/data").json()["inputs"]
+    assert len(again) == 60 and again != rows
+
+    page.wait_for_function("() => Number(document.querySelector('[data-testid=boundary]')"
+                           ".dataset.drawn || 0) > 0")
+    smooth = page.evaluate(COLOURS)
+    page.check("[data-testid=discretize]")
+    assert "discretize=1" in page.evaluate("location.hash")
+    flat = page.evaluate(COLOURS)
+    # Two flat fills cover the map but for the data points and the seam between them.
+    assert flat > 0.8 > smooth, (flat, smooth)

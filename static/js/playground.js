@@ -1,0 +1,40 @@
+// Two of TF Playground's controls: "New data" draws the dataset again from a new seed (kept in
+// the URL as `dataSeed`, so a link rebuilds the same points), and "Discretize" shows the
+// decision boundary as two flat colours (each point of the plane on one side or the other).
+
+import { respec } from "./controls.js";
+import { t } from "./i18n.js";
+import { writeHash } from "./state.js";
+import { store } from "./store.js";
+
+/** A seed the server accepts (0 … 2³²−1) that differs from `previous`. */
+export function nextSeed(previous, random = Math.random) {
+  let seed;
+  do seed = Math.floor(random() * 2 ** 32); while (seed === previous);
+  return seed;
+}
+
+/** Each value of a 1-output map flattened to `lo` or `hi`, split halfway between them. */
+export function discretize(values, lo, hi) {
+  const cut = (lo + hi) / 2;
+  return values.map((row) => row.map((v) => (v >= cut ? hi : lo)));
+}
+
+export function bindPlayground(app) {
+  const regenerate = document.getElementById("regenerate");
+  const flat = document.getElementById("discretize");
+  regenerate?.addEventListener("click", () => {
+    if (store.state.setup.datasetId) {
+      app.view.error(t("error.no_seed"));
+      return;
+    }
+    respec(app, { dataSeed: nextSeed(store.state.setup.dataSeed) });
+  });
+  if (!flat) return;
+  flat.checked = Boolean(store.state.setup.discretize);
+  flat.addEventListener("change", () => {
+    store.updateSetup({ discretize: flat.checked || null });
+    writeHash(store.state.setup);
+    app.view.repaintBoundary();
+  });
+}
