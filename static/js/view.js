@@ -41,6 +41,7 @@ export function createView(dom, prefs) {
   let hovered = null;
   let boundaryTimer = null;
   let lastGrid = null; // the heat map's grid, to repaint when large data arrives
+  let run = null; // {done, total} while a training run streams its progress
   let bigData = null; // {id, inputs, targets, done}: rows of a > 1,000-sample set, read by page
   const lossChart = new LossChart(dom.lossChart);
   const heatMap = new HeatMap(dom.boundary);
@@ -83,12 +84,16 @@ export function createView(dom, prefs) {
 
   /** The network's state as the server last answered it (the store owns it). */
   const network = () => store.state.network;
-  const showsBoundary = () => model.layers[0] === 2 && network()?.dataset?.samples >= 4;
+  /** A 1-input, 1-output network (a regression): its fitted curve over the data instead. */
+  const showsCurve = () => model.layers[0] === 1 && model.layers.at(-1) === 1 &&
+    network()?.dataset?.samples >= 2;
+  const showsBoundary = () => (model.layers[0] === 2 && network()?.dataset?.samples >= 4) || showsCurve();
 
   function refreshBoundary() {
     const info = network()?.dataset;
     const show = showsBoundary();
     dom.boundaryPanel.hidden = !show;
+    dom.boundaryPanel.querySelector("h2").textContent = t(showsCurve() ? "boundary.curve" : "boundary.title");
     // Cancel a draw queued for the previous network even when this one has no boundary:
     // otherwise it fires against the new (perhaps 1-D) network.
     clearTimeout(boundaryTimer);
@@ -99,7 +104,7 @@ export function createView(dom, prefs) {
 
   async function drawBoundary(id, info) {
     if (id !== model.id) return;
-    const neurons = mapsFit(model.layers, BOUNDARY_RESOLUTION ** 2);
+    const neurons = !showsCurve() && mapsFit(model.layers, BOUNDARY_RESOLUTION ** 2);
     const result = await api.predict(id, BOUNDARY_RESOLUTION, { neurons }).catch((err) => {
       view.error(t("error.boundary", { message: err.message }));
       return null;
@@ -111,7 +116,11 @@ export function createView(dom, prefs) {
 
   /** The heat map of a predict grid (GET /predict, or a live training snapshot). */
   function paintBoundary(result, info) {
-    if (!Array.isArray(result.xs) || !Array.isArray(result.ys)) return;  // a 1-D grid has no map
+    if (!Array.isArray(result.xs)) return;
+    if (!Array.isArray(result.ys)) {  // a 1-D grid: the fitted curve through the data
+      paintCurve(result, info);
+      return;
+    }
     lastGrid = result;
     if (result.neurons) paintNeuronMaps(dom.svg, model, result);
     const n = result.xs.length;
@@ -138,9 +147,24 @@ export function createView(dom, prefs) {
     dom.boundary.dataset.drawn = String(Number(dom.boundary.dataset.drawn || 0) + 1);
   }
 
-  /** k outputs: each cell in the colour of its most likely class, each point in its own. */
+  /** A regression's fitted curve (GET /predict's points from x_min to x_max) over its data. */
+  function paintCurve(result, info) {
+    if (!showsCurve()) return;
+    lastGrid = result;
+    const rows = dataRows(info);
+    const points = rows.inputs.map((row, i) => ({ x: row[0], y: rows.targets[i]?.[0] }));
+    heatMap.set({ xs: result.xs, ys: null, curve: result.outputs.map((row) => row[0]) }, points);
+    dom.boundary.dataset.drawn = String(Number(dom.boundary.dataset.drawn || 0) + 1);
+  }
+
+  /**
+   * k outputs: each cell in the colour of its most likely class (as strong as it is sure, or
+   * at full strength when discretized), each point in its own.
+   */
   function paintClasses(result, info) {
-    const values = classCells(result.outputs, result.xs.length, result.ys.length);
+    const cells = classCells(result.outputs, result.xs.length, result.ys.length);
+    const values = store.state.setup.discretize
+      ? cells.map((row) => row.map((cell) => ({ k: cell.k, p: 1 }))) : cells;
     const rows = dataRows(info);
     const points = rows.inputs.map((row, i) => ({ x: row[0], y: row[1], value: argmax(rows.targets[i] || [0]) }));
     const k = result.outputs[0].length;
@@ -190,6 +214,10 @@ export function createView(dom, prefs) {
   /** "step 3 · E = 0.31": E only once a forward pass has reached the output on screen (E
    * before it would give away what students are asked to predict). */
   function setStatus() {
+    if (run) {  // a long run: its epoch, not a step count that moves only at its end
+      dom.stepCount.textContent = t("status.training", { done: run.done, total: run.total });
+      return;
+    }
     const loss = dom.svg.dataset.animating === "forward" ? null : model.lossValue;
     dom.stepCount.textContent = t("status.step", { step: model.step }) + (loss === null || loss === undefined ? "" : ` \u00b7 E = ${fmt(loss)}`);
   }
@@ -295,6 +323,8 @@ export function createView(dom, prefs) {
     busy(count) { dom.svg.dataset.busy = count ? String(count) : ""; },
 
     trainProgress(done, total, loss) {
+      run = done < total ? { done, total } : null;
+      setStatus();
       dom.progress.max = total;
       dom.progress.value = done;
       dom.trainStatus.textContent = `${done} / ${total}` + (loss === null || loss === undefined ? "" : ` \u00b7 ${t("train.loss", { loss: fmt(loss) })}`);
@@ -316,7 +346,7 @@ export function createView(dom, prefs) {
 
     /** Redraw the decision boundary from a training snapshot's grid (no request). */
     liveBoundary(grid) {
-      if (!model || !showsBoundary() || !grid?.ys) return;
+      if (!model || !showsBoundary() || !grid?.xs || (!grid.ys && !showsCurve())) return;
       clearTimeout(boundaryTimer);
       paintBoundary(grid, network().dataset);
     },
@@ -324,6 +354,7 @@ export function createView(dom, prefs) {
     clearTraining,
 
     trainFailed(step) {
+      run = null;
       dom.progress.value = 0;
       delete dom.progress.dataset.done;
       dom.trainStatus.textContent = t("train.stopped", { step });

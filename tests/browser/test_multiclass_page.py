@@ -96,3 +96,19 @@ def test_a_csv_class_column_becomes_softmax_outputs(page: Page, server_url: str,
     assert state["layers"][-1] == 3 and state["activations"][-1] == "softmax"
     assert state["spec"]["loss"] == "cross_entropy"
     assert state["dataset"]["targets"][3] == [0.0, 0.0, 1.0]
+
+
+def test_discretized_classes_are_drawn_at_full_strength(page: Page) -> None:
+    open_page(page, SPIRAL.replace("spirals", "blobs") + "&discretize=1")
+    expect(page.get_by_test_id("boundary")).to_have_attribute("data-colours", "3")
+    counts = page.evaluate("""() => {
+      const canvas = document.querySelector('[data-testid=boundary]');
+      const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+      const tints = new Set(['115,177,213', '232,166,115', '115,202,178']);
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        if (tints.has(`${data[i]},${data[i + 1]},${data[i + 2]}`)) n++;
+      }
+      return n / (data.length / 4);
+    }""")
+    assert counts > 0.6
