@@ -258,6 +258,7 @@ class ProgressEvent(Public):
     epoch: int
     epochs: int
     loss: float | None
+    test_loss: float | None = Field(None, description="over the held-out rows (a split only)")
     weights: list[list[list[float]]] | None = Field(None, description="as in the state")
     biases: list[list[float] | None] | None = None
     grid: PredictOut | None = Field(None, description="as GET …/predict?resolution=N")

@@ -236,7 +236,7 @@ export function createView(dom, prefs) {
       renderHeads(dom.heads, model, lay.columns);
       renderDepth(dom.addLayer, dom.removeLayer, model.layers);
       dom.dataPanel.hidden = !renderTable(dom.table, network().dataset);
-      lossChart.set(model.lossHistory.slice());
+      lossChart.set(model.lossHistory.slice(), { fresh: true });
       clearTraining();
       refreshPanel();
       refreshBoundary();
@@ -322,13 +322,13 @@ export function createView(dom, prefs) {
      * `animating` alone is empty in the moment between a click and its trace's arrival. */
     busy(count) { dom.svg.dataset.busy = count ? String(count) : ""; },
 
-    trainProgress(done, total, loss) {
+    trainProgress(done, total, loss, testLoss = null) {
       run = done < total ? { done, total } : null;
       setStatus();
       dom.progress.max = total;
       dom.progress.value = done;
       dom.trainStatus.textContent = `${done} / ${total}` + (loss === null || loss === undefined ? "" : ` \u00b7 ${t("train.loss", { loss: fmt(loss) })}`);
-      if (loss !== null && loss !== undefined && done > 0) lossChart.push(loss);
+      if (loss !== null && loss !== undefined && done > 0) lossChart.push(loss, testLoss);
     },
 
     setLossLog(on) { lossChart.setLog(on); },
