@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
@@ -24,11 +24,12 @@ from app.schemas.training import (
     PredictRequest,
     ResetRequest,
     StepRequest,
+    TraceLayersOut,
     TraceOut,
     TrainRequest,
     TrainResult,
 )
-from app.serialize import state_public, trace_json
+from app.serialize import state_public, trace_json, trace_layers_json
 from app.store import Lease, Store
 from app.training import check_epochs, check_live, train_events, train_watching
 
@@ -54,7 +55,11 @@ Bound = Annotated[float | None, Query(ge=-MAX_ABS_VALUE, le=MAX_ABS_VALUE, allow
 INLINE_WORK = 4096
 
 
-def _step(store: Store, network_id: str, body: StepRequest, lease: Lease) -> bytes:
+Form = Literal["edges", "layers"]
+FORMS = {"edges": trace_json, "layers": trace_layers_json}
+
+
+def _step(store: Store, network_id: str, body: StepRequest, lease: Lease, form: Form) -> bytes:
     with store.edit(network_id, lease=lease, release=True) as session:
         check_sample(session.dataset, body.sample, body.focus)
         if body.matrices:
@@ -62,7 +67,7 @@ def _step(store: Store, network_id: str, body: StepRequest, lease: Lease) -> byt
         trace = session.network.trace_step(
             session.dataset.inputs, session.dataset.targets, phase=body.phase,
             sample=body.sample, focus=body.focus)
-        return trace_json(network_id, trace, matrices=body.matrices)
+        return FORMS[form](network_id, trace, matrices=body.matrices)
 
 
 def check_matrices(layers: tuple[int, ...], samples: int) -> None:
@@ -75,22 +80,28 @@ def check_matrices(layers: tuple[int, ...], samples: int) -> None:
 
 
 @router.post("/{network_id}/step", summary="Run forward, backward, update or all",
-             response_model=TraceOut, responses=CHANGES)
+             response_model=TraceOut | TraceLayersOut, responses=CHANGES)
 async def step(network_id: NetworkId, store: StoreDep, bus: EventsDep,
-               body: StepRequest | None = None) -> Response:
+               body: StepRequest | None = None,
+               form: Annotated[Form, Query(description=(
+                   "edges (default): one JSON object per neuron and per weight (TraceOut); "
+                   "layers: the same numbers as per-layer float64 arrays (TraceLayersOut), "
+                   "about a fifth of the size, what the page asks for"))] = "edges",
+               ) -> Response:
     """Run one phase (and any earlier phase it needs) and return every number it computed.
 
     Forward, backward and update in turn give exactly what one `all` gives. Values of
     nodes are those of the `focus` sample; edge and bias gradients are of the batch loss
-    (or of `sample` alone). Fields a phase has not computed are null.
+    (or of `sample` alone). Fields a phase has not computed are null. A follow room's
+    `trace` event carries the answer in the form its caller asked for.
     """
     body = body or StepRequest()
     async with store.locked(network_id) as lease:
         work = store.work(network_id)
         if store.inline_ok and work is not None and work <= INLINE_WORK:
-            content = _step(store, network_id, body, lease)
+            content = _step(store, network_id, body, lease, form)
         else:
-            content = await run_in_threadpool(_step, store, network_id, body, lease)
+            content = await run_in_threadpool(_step, store, network_id, body, lease, form)
     broadcast.trace(bus, network_id, content)
     return Response(content, media_type="application/json")
 

@@ -75,6 +75,9 @@ class DatasetInfo(Public):
     targets: list[list[float]] | None = None
     bounds: list[list[float]] | None = Field(
         None, description="[[x_min, x_max], [y_min, y_max]] for 2-input data (grid of predict)")
+    test_samples: int = Field(0, description="held-out rows (not in `samples`)")
+    test_inputs: list[list[float]] | None = Field(None, description="held-out rows, when small")
+    test_targets: list[list[float]] | None = None
 
 
 class DataRows(Public):

@@ -21,7 +21,7 @@ from app.schemas.common import (
 )
 from app.schemas.datasets import DatasetInfo
 from app.schemas.rules import any_given, at_most_one, rules, together
-from engine.data.datasets import DATASET_NAMES, MAX_CLASSES, MIN_CLASSES
+from engine.data.datasets import DATASET_NAMES, MAX_CLASSES, MAX_TEST_RATIO, MIN_CLASSES
 from engine.nn import spec
 from engine.presets import PRESETS
 
@@ -60,6 +60,9 @@ class NamedDataset(Strict):
     samples: int | None = Field(None, ge=1, le=MAX_SAMPLES, description="default: its own")
     noise: float = Field(0.0, ge=0, le=MAX_NOISE, allow_inf_nan=False)
     seed: Seed = 0
+    test_ratio: float = Field(0.0, ge=0, le=MAX_TEST_RATIO, allow_inf_nan=False,
+                              description="share of the rows held out for testing (never "
+                                          "trained on; the state reports their test_loss)")
     classes: int | None = Field(None, ge=MIN_CLASSES, le=MAX_CLASSES, description=(
         "multi-class sets (blobs, spirals) only: the number of classes, one one-hot target "
         "column each (default 3)"))
@@ -219,6 +222,7 @@ class NetworkState(Public):
     learning_rate: float
     step: int = Field(description="updates applied")
     loss: float | None = Field(description="loss over the whole dataset at these weights")
+    test_loss: float | None = Field(None, description="loss over the held-out rows, if any")
     loss_history: list[float] = Field(description="loss before each update, ≤ 1,000 points")
     loss_history_steps: list[int] = Field(description="step of each loss_history point")
     spec: dict[str, Any]

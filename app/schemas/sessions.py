@@ -103,6 +103,8 @@ class DatasetDoc(Strict):
     targets: Rows
     input_names: list[Name] | None = Field(None, max_length=MAX_NEURONS)
     target_names: list[Name] | None = Field(None, max_length=MAX_NEURONS)
+    test_inputs: Rows | None = Field(None, description="held-out rows (a train/test split)")
+    test_targets: Rows | None = None
 
 
 class SessionImport(Strict):

@@ -1,6 +1,7 @@
-// Two of TF Playground's controls: "New data" draws the dataset again from a new seed (kept in
-// the URL as `dataSeed`, so a link rebuilds the same points), and "Discretize" shows the
-// decision boundary as two flat colours (each point of the plane on one side or the other).
+// Three of TF Playground's controls: "New data" draws the dataset again from a new seed (kept
+// in the URL as `dataSeed`, so a link rebuilds the same points), "Test share" holds rows out
+// of training (the loss chart then draws their loss dashed beside the training loss), and
+// "Discretize" shows the decision boundary as two flat colours.
 
 import { respec } from "./controls.js";
 import { t } from "./i18n.js";
@@ -29,6 +30,23 @@ export function bindPlayground(app) {
       return;
     }
     respec(app, { dataSeed: nextSeed(store.state.setup.dataSeed) });
+  });
+  const ratio = document.getElementById("test-ratio");
+  ratio?.addEventListener("change", () => {
+    if (store.state.setup.datasetId) {
+      app.view.error(t("error.no_seed"));
+      ratio.value = "";
+      return;
+    }
+    respec(app, { testRatio: ratio.value ? Number(ratio.value) : null });
+  });
+  store.subscribe((state, changed) => {  // the menu shows the split the network really has
+    if (!ratio || !changed.includes("network") || !state.network) return;
+    const data = state.network.dataset;
+    const share = data?.test_samples ? data.test_samples / (data.test_samples + data.samples) : 0;
+    const options = [...ratio.options].map((o) => Number(o.value || 0));
+    const nearest = options.reduce((a, b) => (Math.abs(b - share) < Math.abs(a - share) ? b : a));
+    ratio.value = nearest ? String(nearest) : "";
   });
   if (!flat) return;
   flat.checked = Boolean(store.state.setup.discretize);

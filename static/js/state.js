@@ -36,6 +36,7 @@ export const PROPERTIES = [
   { name: "samples", type: "int", spec: true },
   { name: "classes", type: "int", spec: true },
   { name: "dataSeed", type: "int", spec: true },  // "New data": the dataset's own seed
+  { name: "testRatio", type: "number", spec: true },  // share of rows held out for testing
   { name: "datasetId", type: "string", spec: true },
   // A shared trained network: its weights and biases in the link (small networks), or the id
   // of a snapshot the server keeps (`from`: copied when the link is opened).
@@ -176,13 +177,14 @@ export function specRequest(setup, presets = []) {
   if (setup.wb) Object.assign(body, decodeParameters(setup.wb));
   if (setup.datasetId) body.dataset_id = setup.datasetId;
   else if (setup.dataset || setup.noise !== undefined || setup.samples !== undefined ||
-    setup.classes !== undefined || setup.dataSeed !== undefined) {
+    setup.classes !== undefined || setup.dataSeed !== undefined || setup.testRatio !== undefined) {
     const own = presets.find((p) => p.name === setup.preset)?.dataset;
     body.dataset = { name: setup.dataset || own || setup.preset };
     if (setup.noise !== undefined) body.dataset.noise = setup.noise;
     if (setup.samples !== undefined) body.dataset.samples = setup.samples;
     if (setup.classes !== undefined) body.dataset.classes = setup.classes;
     if (setup.dataSeed !== undefined) body.dataset.seed = setup.dataSeed;
+    if (setup.testRatio !== undefined) body.dataset.test_ratio = setup.testRatio;
   }
   return body;
 }

@@ -84,3 +84,19 @@ def test_new_data_and_discretized_boundary(page: Page) -> None:
     flat = page.evaluate(COLOURS)
     # Two flat fills cover the map but for the data points and the seam between them.
     assert flat > 0.8 > smooth, (flat, smooth)
+
+
+def test_a_test_share_holds_rows_out_and_charts_their_loss(page: Page) -> None:
+    open_page(page, "#preset=xor&dataset=circle&samples=100&layers=2,4,1")
+    page.select_option("[data-testid=test-ratio]", "0.3")
+    page.wait_for_function("() => location.hash.includes('testRatio=0.3')")
+    idle(page)
+    state = page.request.get(f"/api/networks/{network_id(page)}").json()
+    assert (state["dataset"]["samples"], state["dataset"]["test_samples"]) == (70, 30)
+    page.fill("[data-testid=epochs]", "200")
+    page.click("[data-testid=train]")
+    idle(page)
+    chart = page.locator("[data-testid=loss-chart]")  # drawn after training's last redraw
+    assert int(chart.get_attribute("data-test-points") or 0) >= 2
+    assert int(chart.get_attribute("data-points") or 0) == 200
+    expect(page.locator("[data-testid=test-ratio]")).to_have_value("0.3")
