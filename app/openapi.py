@@ -8,6 +8,7 @@ streamed train, and OpenAPI links from each create to the operations on what it 
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import FastAPI
@@ -16,7 +17,9 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from app.schemas.datasets import DatasetCreate
+from app.schemas.sessions import SessionImport
 from app.schemas.training import SSE_EVENTS
+from app.settings import Settings
 
 REF = "#/components/schemas/{model}"
 # Operation (method, path) that creates something → the path parameter its `id` fills.
@@ -28,14 +31,17 @@ CREATES = {
 
 
 def sse_schema() -> dict[str, Any]:
-    """The text/event-stream body: a string of events, each event's data named by schema."""
-    return {
-        "type": "string",
-        "description": "`event: NAME` + `data: JSON` blocks; `x-sse-events` gives each "
-                       "event's data schema. Lines starting with `:` are keep-alive comments.",
-        "x-sse-events": {name: {"$ref": REF.format(model=model.__name__)}
-                         for name, model in SSE_EVENTS.items()},
-    }
+    """One Server-Sent Event, as OpenAPI 3.2 (and tools reading 3.1) describe event streams:
+    its `event` name and its `data`, a JSON document of the schema that name selects.
+    Lines starting with `:` are keep-alive comments, not events."""
+    return {"oneOf": [{
+        "type": "object", "required": ["event", "data"],
+        "properties": {
+            "event": {"const": name},
+            "data": {"type": "string", "contentMediaType": "application/json",
+                     "contentSchema": {"$ref": REF.format(model=model.__name__)}},
+        },
+    } for name, model in SSE_EVENTS.items()]}
 
 
 def _add_schemas(document: dict[str, Any], models: list[tuple[type[BaseModel], str]]) -> None:
@@ -69,17 +75,49 @@ def _add_links(document: dict[str, Any]) -> None:
                 }
 
 
-def install(app: FastAPI) -> None:
+# Component names as resources: a tool reading `dataset_id` in a create looks for a
+# `Dataset` that some operation answers with (schemathesis' stateful tests start from there).
+RESOURCE_NAMES = {"DatasetPublic": "Dataset"}
+
+
+def _rename_components(document: dict[str, Any]) -> dict[str, Any]:
+    """Rename schemas (and every $ref to them) to the names of the resources they are."""
+    text = json.dumps(document)
+    for old, new in RESOURCE_NAMES.items():
+        text = text.replace(f'"{REF.format(model=old)}"', f'"{REF.format(model=new)}"')
+    renamed: dict[str, Any] = json.loads(text)
+    schemas = renamed["components"]["schemas"]
+    for old, new in RESOURCE_NAMES.items():
+        schemas[new] = schemas.pop(old)
+    return renamed
+
+
+def _server_limits(document: dict[str, Any], settings: Settings) -> None:
+    """The schema states this server's limits where its settings lower the API's ceilings."""
+    schemas = document["components"]["schemas"]
+    schemas["TrainRequest"]["properties"]["epochs"]["maximum"] = settings.max_epochs
+    for holder in (schemas["LiveOptions"]["properties"]["grid_resolution"]["anyOf"],
+                   *(p["schema"].get("anyOf", []) for p in document["paths"][
+                       "/api/networks/{network_id}/predict"]["get"]["parameters"]
+                     if p["name"] == "resolution")):
+        for option in holder:
+            if option.get("type") == "integer":
+                option["maximum"] = settings.max_grid_resolution
+
+
+def install(app: FastAPI, settings: Settings) -> None:
     """Replace app.openapi with the exact document (built once, then cached)."""
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             document = get_openapi(title=app.title, version=app.version,
                                    description=app.description, routes=app.routes)
-            _add_schemas(document, [(DatasetCreate, "validation")])
+            _add_schemas(document, [(DatasetCreate, "validation"),
+                                    (SessionImport, "validation")])
             _add_schemas(document, [(model, "serialization") for model in SSE_EVENTS.values()])
             _add_links(document)
-            app.openapi_schema = document
+            _server_limits(document, settings)
+            app.openapi_schema = _rename_components(document)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
