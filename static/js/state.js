@@ -14,6 +14,9 @@ const TYPES = {
   strings: { write: (v) => v.join(","), read: (s) => (s === "" ? [] : s.split(",")) },
 };
 
+// The page's language is not in this table: it is `?lang=` in the query (static/js/i18n.js),
+// shared by both pages, and writeHash keeps the query as it is.
+
 /** Every property of the setup. `spec` ones shape the network; the others only the view. */
 export const PROPERTIES = [
   { name: "preset", type: "string", spec: true, fallback: "two-two-one" },
