@@ -28,7 +28,8 @@ def engine_traces(tmp_path: Path) -> dict[str, dict[str, object]]:
     with TestClient(create_app(Settings(db=tmp_path / "sessions.sqlite3")),
                     base_url="http://localhost") as client:
         # cross_entropy pairs with softmax outputs only (a single sigmoid output is refused:
-        # it would give target-0 samples no loss); its chain rule is checked in tests/browser/test_multiclass_page.py.
+        # it would give target-0 samples no loss); tests/browser/test_multiclass_page.py
+        # checks its chain rule.
         for loss in ("half_sse", "mse", "bce"):
             for reduction in ("mean", "sum"):
                 body: dict[str, object] = {"preset": "xor", "activations": ["tanh", "sigmoid"],
