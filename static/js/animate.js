@@ -133,6 +133,20 @@ function targetIds(model) {
   return Array.from({ length: model.layers.at(-1) }, (_, i) => `target-${i}`);
 }
 
+/**
+ * The loss, said truthfully: with one sample E is its output against its target; with several,
+ * the sample on screen is one of them and E is the batch's loss (mean or sum), not its own.
+ */
+export function lossNarration(model) {
+  const output = model.outputs?.map(fmt).join(t("number.list"));
+  const target = model.targets?.map(fmt).join(t("number.list"));
+  const loss = `<b>E = ${fmt(model.lossValue)}</b>`;
+  const m = model.data?.samples ?? 1;
+  if (m <= 1) return t("narrate.loss", { output, target, loss });
+  const key = (model.spec?.reduction ?? "mean") === "mean" ? "narrate.loss_batch_mean" : "narrate.loss_batch_sum";
+  return t(key, { sample: (model.focus ?? 0) + 1, output, target, n: m, loss });
+}
+
 function lossStep(ctx) {
   const { model } = ctx;
   return {
@@ -140,9 +154,7 @@ function lossStep(ctx) {
     start() {
       mark(ctx, ["loss-total", ...targetIds(model)], "wait", false);
       pop(ctx, targetIds(model));
-      const out = model.outputs?.map(fmt).join(t("number.list"));
-      const tgt = model.targets?.map(fmt).join(t("number.list"));
-      ctx.narrate(t("narrate.loss", { output: out, target: tgt, loss: `<b>E = ${fmt(model.lossValue)}</b>` }));
+      ctx.narrate(lossNarration(model));
     },
   };
 }
@@ -161,7 +173,7 @@ function backwardSteps(ctx) {
       mark(ctx, deltas, "wait-grad", true);
       mark(ctx, outputs, "wait-grad", false);
       pop(ctx, outputs);
-      ctx.narrate("Backward pass: the error's gradient \u03b4 = \u2202E/\u2202z starts at the output.");
+      ctx.narrate(t("narrate.backward_start"));
     },
   }];
   for (let layer = last; layer >= 1; layer--) {

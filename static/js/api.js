@@ -1,5 +1,7 @@
 // Fetch wrappers for the JSON API (issue 3). No DOM here: callers decide how to show errors.
 
+import { t } from "./i18n.js";
+
 /** An API failure with a message written for people (status, and the server's own words). */
 export class ApiError extends Error {
   constructor(message, status = 0, detail = null) {
@@ -23,9 +25,9 @@ export function describeError(status, body) {
       return where ? `${where}: ${item.msg}` : item.msg;
     }).join("; ");
   }
-  if (status === 404) return "That network no longer exists on the server.";
-  if (status === 413) return "The request is too large for the server.";
-  return `The server answered ${status || "nothing"}.`;
+  if (status === 404) return t("error.gone");
+  if (status === 413) return t("error.too_large");
+  return status ? t("error.status", { status }) : t("error.no_answer");
 }
 
 /** One JSON call; rejects with an ApiError carrying the server's own message. */
@@ -41,7 +43,7 @@ export async function request(method, path, body, options = {}) {
     response = await fetch(path, init);
   } catch (err) {
     if (err.name === "AbortError") throw err;
-    throw new ApiError("Cannot reach the server. Is backprop-viz still running?", 0);
+    throw new ApiError(t("error.unreachable"), 0);
   }
   if (response.status === 204) return null;
   const data = await readBody(response);
@@ -119,7 +121,7 @@ export async function train(id, body, onProgress, { signal, live } = {}) {
     });
   } catch (err) {
     if (err.name === "AbortError") throw err;
-    throw new ApiError("Cannot reach the server. Is backprop-viz still running?", 0);
+    throw new ApiError(t("error.unreachable"), 0);
   }
   if (!response.ok) {
     const data = await readBody(response);
@@ -153,7 +155,7 @@ async function readEvents(reader, onProgress) {
     }
     if (done) break;
   }
-  if (!result) throw new ApiError("Training ended without a result from the server.");
+  if (!result) throw new ApiError(t("error.no_result"));
   return result;
 }
 

@@ -1,6 +1,7 @@
 // "Take it away": the network's next step as a runnable script (GET /api/networks/{id}/code),
 // copied to the clipboard or downloaded as a .py file.
 
+import { t } from "./i18n.js";
 import { store } from "./store.js";
 
 const $ = (id) => document.getElementById(id);
@@ -60,14 +61,14 @@ export function bindCodeExport(app) {
       status.dataset.chars = String(text.length);
       if (action === "copy") {
         status.textContent = (await copy(text))
-          ? `Copied: ${text.split("\n").length} lines of NumPy that run step ${network.step + 1}.`
-          : "The browser refused the clipboard; use Download .py.";
+          ? t("code.copied", { lines: text.split("\n").length, step: network.step + 1 })
+          : t("code.clipboard_refused", { download: t("code.download") });
       } else {
         download(text, fileName(network, kind));
-        status.textContent = `Downloaded ${fileName(network, kind)}: python3 it prints the next step's numbers.`;
+        status.textContent = t("code.downloaded", { file: fileName(network, kind) });
       }
     } catch (err) {
-      status.textContent = `Could not export the code: ${err.message}`;
+      status.textContent = t("code.failed", { message: err.message });
     }
   });
   $("copy-numpy").addEventListener("click", () => run("copy"));

@@ -198,6 +198,9 @@ function bindSetupForm(app) {
 async function upload(app) {
   const file = app.dom.csv.files[0];
   if (!file) return;
+  // The narration says what is happening now: never an earlier upload's success.
+  app.view.narrate(t("narrate.uploading", { file: esc(file.name) }));
+  const failed = () => app.view.narrate(t("narrate.upload_unused", { file: esc(file.name) }));
   try {
     const classColumn = app.dom.root.querySelector("#csv-class").value.trim();
     const data = await api.uploadDataset(file, { class_column: classColumn,
@@ -212,13 +215,15 @@ async function upload(app) {
     if (problems.length) {
       app.view.error(t("error.csv_unusable", { file: file.name, problems: problems.join("; "),
         inputs: data.input_names.length, targets: data.target_names.length }));
+      failed();
       return;
     }
     await app.reopen(next);
     if (setupOf().datasetId === data.id) {
       app.view.narrate(t("narrate.uploaded", { n: data.samples, file: esc(file.name) }));
-    }
+    } else failed();
   } catch (err) {
+    failed();
     app.view.error(t("error.upload_failed", { file: file.name, message: err.message }));
   } finally {
     app.dom.csv.value = "";

@@ -6,7 +6,6 @@ import { t } from "./i18n.js";
 import { store } from "./store.js";
 
 const ACTIVATIONS = ["linear", "sigmoid", "tanh", "relu", "leaky_relu", "softmax"];
-const SHORT = { linear: "lin", sigmoid: "sigm", tanh: "tanh", relu: "relu", leaky_relu: "leaky", softmax: "smax" };
 
 function layerTitle(layers, l, gap = 200) {
   if (l === 0) return t(gap < 110 ? "layer.in" : "layer.input");
@@ -35,7 +34,7 @@ export function renderHeads(root, model, columns) {
     const act = l === 0 ? "" : `<select data-action="activation" data-layer="${l}"
         data-testid="activation-${l}" aria-label="${t("layer.activation_of", { n: l })}"
         title="${t("layer.activation", { name: model.activations[l - 1] })}">${ACTIVATIONS.map((a) =>
-        `<option value="${a}"${a === model.activations[l - 1] ? " selected" : ""}>${gap < 110 ? SHORT[a] : a}</option>`).join("")}</select>`;
+        `<option value="${a}"${a === model.activations[l - 1] ? " selected" : ""}>${a}</option>`).join("")}</select>`;
     return `<div class="head" data-testid="layer-head-${l}" style="left:${columns[l]}px">
       <div class="title">${layerTitle(layers, l, gap)}</div>${sizer}${act}</div>`;
   }).join("");

@@ -34,8 +34,11 @@ export function layoutNetwork(layers, width, height, options = {}) {
   const rowGap = innerH / Math.max(1, widest);
   const colGap = innerW / gaps;
   // One radius per column: a 64-neuron layer must not shrink its neighbours to dots.
-  const radii = layers.map((size) =>
-    clamp(Math.min((innerH / Math.max(1, size)) * 0.38, colGap * (compact ? 0.2 : 0.18)), MIN_RADIUS, MAX_RADIUS));
+  // The output column has no weight labels to its right: its neurons may take more of the gap,
+  // so a deep network still shows the output's value (not only on hover).
+  const share = (l) => (l === layers.length - 1 ? 0.3 : compact ? 0.2 : 0.18);
+  const radii = layers.map((size, l) =>
+    clamp(Math.min((innerH / Math.max(1, size)) * 0.38, colGap * share(l)), MIN_RADIUS, MAX_RADIUS));
   const radius = Math.min(...radii);
   const columns = layers.map((_, l) => margin.left + (layers.length === 1 ? innerW / 2 : l * colGap));
   const midY = margin.top + innerH / 2;

@@ -42,10 +42,10 @@ function syncForm(dom, { setup, network: state, presets }) {
   if (!state) return;
   dom.preset.value = setup.preset;
   const preset = presets.find((p) => p.name === setup.preset);
-  const title = preset && presetText(preset, "title");
+  dom.presetDescription.textContent = describeNetwork(preset, state);
   const description = preset && presetText(preset, "description");
-  dom.presetDescription.textContent = preset ? t("setup.preset_line", { title, description }) : "";
-  dom.presetDescription.title = preset ? `${description}\n\n${t("setup.source", { source: preset.source })}` : "";
+  const source = preset && presetText(preset, "source");
+  dom.presetDescription.title = preset ? `${description}\n\n${t("setup.source", { source })}` : "";
   showDataSource(dom, setup, state);
   dom.noise.value = setup.noise ?? 0;
   dom.noiseOut.textContent = localNumber(dom.noise.value);
@@ -62,6 +62,22 @@ function syncForm(dom, { setup, network: state, presets }) {
   showPresenter(dom, setup.presenter);
   syncOptimizer(state);
   syncClasses(state);
+}
+
+/**
+ * The preset's own description while the network is the preset's; once its layers or data
+ * differ, what the network now is, and which preset it started from (not a stale title).
+ */
+export function describeNetwork(preset, state) {
+  if (!preset) return "";
+  const layers = state.layers || state.spec?.layers || [];
+  const data = state.dataset?.name;
+  const title = presetText(preset, "title");
+  const own = layers.join() === preset.layers.join() && (!data || data === preset.dataset);
+  if (own) return t("setup.preset_line", { title, description: presetText(preset, "description") });
+  const shape = layers.join("-");
+  if (!data || data === preset.dataset) return t("setup.your_network", { layers: shape, title });
+  return t("setup.your_network_on", { layers: shape, data, title });
 }
 
 /** Small screens (one column) and presenter mode keep the setup in a drawer. */

@@ -8,6 +8,7 @@
 
 import { esc, fmt } from "./format.js";
 import { edgeId, nodeId } from "./model.js";
+import { t } from "./i18n.js";
 import { store } from "./store.js";
 import { writeHash } from "./state.js";
 
@@ -104,7 +105,7 @@ function backwardRow(model, l, rows) {
   const dW = weights(model, l, "grad", `dW${SUP(l)}`, false, "g", "dw");
   const db = biasVector(model, l, "grad_bias", `db${SUP(l)}`, rows, "g");
   const dzLabel = l === model.layers.length - 1
-    ? `dZ${SUP(l)} = \u2202loss/\u2202Z (output) =` : `dZ${SUP(l)} = dA${SUP(l)} \u2299 ${esc(act)}\u2032(Z${SUP(l)}) =`;
+    ? `dZ${SUP(l)} = \u2202E/\u2202Z (${t("matrix.output")}) =` : `dZ${SUP(l)} = dA${SUP(l)} \u2299 ${esc(act)}\u2032(Z${SUP(l)}) =`;
   const dwLabel = rows ? `dW${SUP(l)} = dZ${SUP(l)}\u1d40\u00b7A${SUP(l - 1)}${mean ? " / m" : ""} =`
     : `dW${SUP(l)} = dZ${SUP(l)}\u00b7A${SUP(l - 1)}\u1d40${mean ? " / m" : ""} =`;
   const dA = rows ? `dA${SUP(l - 1)} = dZ${SUP(l)}\u00b7W${SUP(l)} =` : `dA${SUP(l - 1)} = W${SUP(l)}\u1d40\u00b7dZ${SUP(l)} =`;
@@ -114,8 +115,8 @@ function backwardRow(model, l, rows) {
 }
 
 function updateRow(model, l) {
-  const b = biasVector(model, l, "new_bias", `b${SUP(l)} new`, false, "b");
-  return `<div class="eqrow">${op(`W${SUP(l)} \u2190`)}${weights(model, l, "new_weight", `W${SUP(l)} new`, false, "w")}` +
+  const b = biasVector(model, l, "new_bias", `b${SUP(l)} ${t("matrix.new")}`, false, "b");
+  return `<div class="eqrow">${op(`W${SUP(l)} \u2190`)}${weights(model, l, "new_weight", `W${SUP(l)} ${t("matrix.new")}`, false, "w")}` +
     (b ? op(`b${SUP(l)} \u2190`) + b : "") + "</div>";
 }
 
@@ -123,21 +124,16 @@ function updateRow(model, l) {
 export function matrixHtml(model, rows) {
   const sample = (model.focus ?? 0) + 1;
   const m = model.data?.samples ?? model.data?.inputs?.length ?? "m";
-  const convention = rows
-    ? "Samples in <b>rows</b>, as the API sends them: A is m\u00d7n, Z = A\u00b7W\u1d40 + b."
-    : "Samples in <b>columns</b>, as in the L-layer article: A is n\u00d7m, Z = W\u00b7A + b.";
-  const what = model.batch
-    ? `A, Z, dZ and dA hold all m = ${m} samples (sample ${sample}'s ${rows ? "row" : "column"} shaded); ` +
-      "dZ is each sample's own \u2202loss/\u2202Z, so dW = dZ\u00b7A\u1d40/m is the batch's."
-    : `A, Z, dZ and dA show sample ${sample}'s ${rows ? "row" : "column"} (of m = ${m}; ` +
-      "networks of up to 65,536 samples \u00d7 neurons show them all after the next phase).";
-  let html = `<div class="matrix-head"><p>${convention} ${what} W, b, dW and db are the layer's.</p>` +
-    `<button type="button" data-testid="matrix-flip" class="flip">${rows ? "Samples in columns" : "Samples in rows"}</button></div>`;
+  const convention = t(rows ? "matrix.rows_convention" : "matrix.columns_convention");
+  const line = rows ? "row" : "column";
+  const what = model.batch ? t(`matrix.batch_${line}`, { sample, m }) : t(`matrix.sample_${line}`, { sample, m });
+  let html = `<div class="matrix-head"><p>${convention} ${what} ${t("matrix.layer_own")}</p>` +
+    `<button type="button" data-testid="matrix-flip" class="flip">${t(rows ? "matrix.flip_columns" : "matrix.flip_rows")}</button></div>`;
   for (let l = 1; l < model.layers.length; l++) {
     const open = opened.has(l) || (!closed.has(l) && model.layers[l] * model.layers[l - 1] <= OPEN_WEIGHTS);
-    html += `<details class="layer-block" data-layer="${l}"${open ? " open" : ""}><summary>Layer ${l} ` +
-      `<span class="shape">(${model.layers[l]} neurons \u2190 ${model.layers[l - 1]}, ` +
-      `${model.layers[l] * model.layers[l - 1]} weights)</span></summary>`;
+    html += `<details class="layer-block" data-layer="${l}"${open ? " open" : ""}><summary>${t("matrix.layer", { n: l })} ` +
+      `<span class="shape">(${t("matrix.shape", { n: model.layers[l], from: model.layers[l - 1],
+        weights: model.layers[l] * model.layers[l - 1] })})</span></summary>`;
     if (open) html += layerHtml(model, l, rows);  // a closed layer costs nothing to draw
     html += "</details>";
   }

@@ -2,8 +2,9 @@
 // colours (each point of the plane in the colour of its most likely class), accuracy, and
 // softmax written over all the outputs for Explain.
 
-import { esc, factor, fmtLong } from "./format.js";
+import { esc, factor, fmtLong, localNumber } from "./format.js";
 import { request } from "./api.js";
+import { t } from "./i18n.js";
 import { store } from "./store.js";
 
 const $ = (id) => document.getElementById(id);
@@ -57,7 +58,7 @@ export function bindClasses(app, respec) {
   $("classes").addEventListener("change", (event) => {
     const k = Number(event.target.value);
     if (!Number.isInteger(k) || k < 2 || k > 8) {
-      app.view.error("Classes must be a whole number from 2 to 8.");
+      app.view.error(t("error.classes"));
       syncClasses(store.state.network);
       return;
     }
@@ -96,7 +97,7 @@ export async function showAccuracy(id, info) {
   const share = accuracy(result.outputs, info.targets);
   line.dataset.accuracy = share === null ? "" : String(share);
   line.textContent = share === null ? "" :
-    `Accuracy on the ${info.inputs.length} samples: ${(100 * share).toFixed(1)}%`;
+    t("boundary.accuracy", { n: info.inputs.length, percent: localNumber((100 * share).toFixed(1)) });
 }
 
 /** a = softmax(z) over all the outputs of the layer, in symbols, exponentials and numbers. */
@@ -109,7 +110,7 @@ export function softmaxLines(model, node) {
   const sym = (n) => `e<sup>z<sub>${esc(n.name)}</sub></sup>`;
   const num = (n) => `e<sup>${fmtLong(n.z)}</sup>`;
   const total = outs.reduce((sum, n) => sum + e(n), 0);
-  const shifted = shift === 0 ? "" : ` (each e<sup>z</sup> shown as e<sup>z \u2212 ${fmtLong(shift)}</sup>)`;
+  const shifted = shift === 0 ? "" : ` (${t("math.softmax_shift", { shift: fmtLong(shift) })})`;
   return [
     `<i>${esc(node.name)}</i> = softmax(z)<sub>${esc(node.name)}</sub> = ${sym(node)} / (${outs.map(sym).join(" + ")})`,
     `= ${num(node)} / (${outs.map(num).join(" + ")})`,

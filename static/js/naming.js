@@ -3,10 +3,13 @@
 // outputs, w1, w2, … for weights numbered layer by layer, target by target, source by source
 // (the article's numbering), and samples counted from 1.
 
-/** A neuron's name; `inputNames` (a dataset's short column names) replace i1, i2 … if given. */
+/**
+ * A neuron's name; `inputNames` (a dataset's column names) replace i1, i2 … if given, a long
+ * one shortened to its first 9 characters and "…" (the hover card and table have it whole).
+ */
 export function nodeName(layers, layer, index, inputNames = []) {
   const last = layers.length - 1;
-  if (layer === 0) return short(inputNames[index]) ? inputNames[index] : `i${index + 1}`;
+  if (layer === 0) return named(inputNames[index]) ? shorten(inputNames[index]) : `i${index + 1}`;
   if (layer === last) return layers[last] === 1 ? "out" : `o${index + 1}`;
   return last === 2 ? `h${index + 1}` : `h${layer}.${index + 1}`;
 }
@@ -18,7 +21,9 @@ export function edgeName(layers, layer, source, target) {
   return `w${before + target * layers[layer - 1] + source + 1}`;
 }
 
-const short = (name) => typeof name === "string" && name.length > 0 && name.length <= 6;
+const NAME_CHARACTERS = 10;
+const named = (name) => typeof name === "string" && name.trim().length > 0;
+const shorten = (name) => (name.length <= NAME_CHARACTERS ? name : `${name.slice(0, NAME_CHARACTERS - 1)}\u2026`);
 
 /** A name usable as a circuit variable (h2.1 → h2_1). */
 const identifier = (name) => {

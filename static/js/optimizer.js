@@ -3,12 +3,12 @@
 // update rule written out with the step's numbers for Explain.
 
 import { factor, fmtLong } from "./format.js";
+import { t } from "./i18n.js";
 import { store } from "./store.js";
 
 const $ = (id) => document.getElementById(id);
 const PARAMETERS = ["momentum", "beta1", "beta2", "epsilon"];
-const STATE_LABELS = { velocity: "velocity v", m: "Adam m (mean of \u2202E/\u2202w)",
-  v: "Adam v (mean of (\u2202E/\u2202w)\u00b2)" };
+const STATE_LABELS = { velocity: "tip.velocity", m: "tip.adam_m", v: "tip.adam_v" };  // catalog keys
 
 /** Show the network's own optimizer and init (as the server answered) in the form. */
 export function syncOptimizer(state) {
@@ -31,7 +31,7 @@ export function bindOptimizer(app, respec) {
     $(key).addEventListener("change", (event) => {
       const value = Number(event.target.value);
       if (event.target.value.trim() === "" || !Number.isFinite(value)) {
-        app.view.error(`Type a number for ${key}.`);
+        app.view.error(t("error.type_number", { name: key }));
         syncOptimizer(store.state.network);
         return;
       }
@@ -45,7 +45,7 @@ export function stateRows(item) {
   const state = item?.optimizer ?? item?.bias_optimizer;
   if (!state) return "";
   return Object.entries(state).filter(([, value]) => value !== null && value !== undefined)
-    .map(([name, value]) => `<tr><th>${STATE_LABELS[name] || name}</th>` +
+    .map(([name, value]) => `<tr><th>${STATE_LABELS[name] ? t(STATE_LABELS[name]) : name}</th>` +
       `<td title="${value}" data-state="${name}">${fmtLong(value)}</td></tr>`).join("");
 }
 

@@ -50,7 +50,7 @@ export class LossChart {
     ctx.clearRect(0, 0, w, h);
     this.canvas.dataset.points = String(this.points.length);
     const all = this.now === null ? this.points : [...this.points, this.now];
-    const pad = { l: 50, r: 10, t: 10, b: 18 };
+    const pad = { l: 50, r: 10, t: 10, b: Math.max(18, Math.round(h / 10) + 8) };
     ctx.font = `${Math.max(11, Math.round(h / 10))}px 'DejaVu Sans', sans-serif`;
     ctx.fillStyle = cssVar("--muted", "#555");
     if (!all.length) {
@@ -61,9 +61,7 @@ export class LossChart {
     pad.l = this.axisLabels(ctx, y, w, h, pad);
     ctx.strokeStyle = cssVar("--line", "#ccc");
     ctx.strokeRect(pad.l, pad.t, w - pad.l - pad.r, h - pad.t - pad.b);
-    ctx.textAlign = "right";
-    ctx.fillText(`${t("chart.points", { n: this.points.length })}${this.log ? ` · ${t("chart.log")}` : ""}`, w - pad.r, h - 4);
-    ctx.textAlign = "left";
+    this.epochAxis(ctx, w, h, pad);
     const n = all.length;
     const x = (i) => pad.l + (n === 1 ? 0.5 : i / (n - 1)) * (w - pad.l - pad.r);
     ctx.beginPath();
@@ -77,6 +75,26 @@ export class LossChart {
       ctx.arc(x(n - 1), y.of(this.now), 4, 0, 2 * Math.PI);
       ctx.stroke();
     }
+  }
+
+  /**
+   * The horizontal axis under the frame: the first and last epoch of the history (each step
+   * of the phases counts as one), "this pass" for a forward pass's E alone, and the scale.
+   */
+  epochAxis(ctx, w, h, pad) {
+    const n = this.points.length;
+    const left = n ? "1" : "";
+    const right = n > 1 ? String(n) : "";
+    const caption = n ? `${t("chart.epoch")}${this.log ? ` \u00b7 ${t("chart.log")}` : ""}` : t("chart.this_pass");
+    const y = h - 4;
+    ctx.textAlign = "left";
+    ctx.fillText(left, pad.l, y);
+    ctx.textAlign = "right";
+    ctx.fillText(right, w - pad.r, y);
+    ctx.textAlign = "center";
+    ctx.fillText(caption, (pad.l + w - pad.r) / 2, y);
+    ctx.textAlign = "left";
+    Object.assign(this.canvas.dataset, { axisLeft: left, axisRight: right, axisCaption: caption });
   }
 
   /**
@@ -154,7 +172,9 @@ export class HeatMap {
     // Dots shrink as they multiply (3.5 px up to 400 points, 1.8 px from about 1,500), so a
     // large set still shows the map beneath it.
     const n = this.points.length;
-    const radius = Math.max(1.8, Math.min(3.5, 3.5 * Math.sqrt(400 / Math.max(n, 1))));
+    // A larger map (presenter mode, a wide panel) gets larger dots: seen from the back of a room.
+    const grow = Math.max(1, Math.min(2.5, w / 200));
+    const radius = grow * Math.max(1.8, Math.min(3.5, 3.5 * Math.sqrt(400 / Math.max(n, 1))));
     ctx.strokeStyle = "#fff";
     ctx.lineWidth = radius > 2.5 ? 1 : 0.5;
     for (const p of this.points) {

@@ -339,6 +339,7 @@ export function createRenderer(svg, on) {
     const change = edge.changing && `${fmt(edge.old_weight)} \u2192 ${fmt(edge.new_weight)}`;
     const a = setText(weight, fmt(w));
     const b = setText(grad, change || (edge.grad === null ? "" : `\u2202 ${fmt(edge.grad)}`));
+    grad.classList.toggle("update", Boolean(change));  // old → new in the update's colour
     grad.dataset.value = edge.grad ?? "";
     return a || b;
   }
@@ -348,7 +349,9 @@ export function createRenderer(svg, on) {
     const known = node.a !== null && node.a !== undefined;
     const text = known ? fmtTight(node.a) : "";
     setText(parts.value, text);
-    parts.value.classList.toggle("long", text.length > 5);
+    // Smaller type for longer numbers, so 6.6×10⁻⁴ stays inside its neuron.
+    parts.value.classList.toggle("long", text.length > 5 && text.length <= 6);
+    parts.value.classList.toggle("longer", text.length > 6);
     parts.value.dataset.value = known ? node.a : "";
     setText(parts.name, node.name);
     const rgb = (node.a ?? 0) >= 0 ? POSITIVE : NEGATIVE;

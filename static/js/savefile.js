@@ -5,6 +5,7 @@
 
 import { request } from "./api.js";
 import { change, encodeParameters, toHash } from "./state.js";
+import { t } from "./i18n.js";
 import { store } from "./store.js";
 
 const $ = (id) => document.getElementById(id);
@@ -71,7 +72,7 @@ export function bindSaveOpen(app) {
     const doc = await exportOf(network.id);
     const name = `network-${model.layers.join("-")}-step${doc.network.step}.json`;
     save(doc, name);
-    say(`Saved ${name}: Open it here (or POST it to /api/networks/import) to go on from step ${doc.network.step}.`);
+    say(t("save.saved", { file: name, open: t("code.open"), step: doc.network.step }));
   }));
   // Not queued itself: reopen queues the opening (awaiting it from inside the queue would wait
   // for itself).
@@ -83,18 +84,18 @@ export function bindSaveOpen(app) {
     try {
       state = await importDoc(JSON.parse(await file.text()));
     } catch (err) {
-      app.view.error(`${file.name} cannot be opened: ${err instanceof SyntaxError ? "it is not JSON" : err.message}`);
+      app.view.error(t("save.cannot_open", { file: file.name, message: err instanceof SyntaxError ? t("save.not_json") : err.message }));
       return;
     }
     await app.reopen(setupFor(state));
-    say(`Opened ${file.name}: step ${state.step}, the network exactly as it was saved.`);
+    say(t("save.opened", { file: file.name, step: state.step }));
   });
   $("copy-link").addEventListener("click", () => app.session.enqueue(async () => {
     const { network } = store.state;
     if (!network || !app.view.model) return;
     const link = await shareLink(app.view.model, network);
     status.dataset.link = link;
-    const how = link.includes("wb=") ? "its weights are in the link" : "the server keeps a snapshot for the link";
-    say((await copyText(link)) ? `Link copied: it reopens this network (${how}).` : link);
+    const how = t(link.includes("wb=") ? "save.weights_in_link" : "save.snapshot_kept");
+    say((await copyText(link)) ? t("save.link_copied", { how }) : link);
   }));
 }

@@ -13,6 +13,12 @@ import { openSnapshot } from "./savefile.js";
 import { store } from "./store.js";
 
 const CYCLE = ["forward", "backward", "update"];
+/** What a phase pressed during a training run says while it waits. */
+const WAITING = {
+  forward: () => t("narrate.waiting_forward"),
+  backward: () => t("narrate.waiting_backward"),
+  update: () => t("narrate.waiting_update"),
+};
 
 export class Session {
   constructor(view) {
@@ -131,15 +137,22 @@ export class Session {
     return true;
   }
 
+  /** While a training run holds the queue a phase waits for it: say so, it is not lost. */
+  noteWaiting(say) {
+    if (this.training) this.view.narrate(say());
+  }
+
   phase(name) {
     if (this.refused()) return this.queue;
     if (this.playing) this.interrupt();
+    this.noteWaiting(WAITING[name]);
     return this.enqueue(() => this.runPhase(name));
   }
 
   fullStep() {
     if (this.refused()) return this.queue;
     if (this.playing) this.interrupt();
+    this.noteWaiting(() => t("narrate.waiting_step"));
     return this.enqueue(async () => {
       for (const name of this.remaining()) await this.runPhase(name);
     });
@@ -291,14 +304,17 @@ export class Session {
       if (resolution && this.view.boundaryNeurons()) live.neurons = true;
       this.view.trainProgress(0, epochs, null);
       let result;
+      this.training = true;
       try {
         result = await api.train(this.id, body, (ev) => this.onProgress(ev, epochs), { live });
       } catch (err) {
+        this.training = false;
         this.view.trainFailed(this.model.step);
         this.refresh(await api.getNetwork(this.id));
         throw new api.ApiError(t("error.train_failed", { message: err.message, step: this.model.step }),
           err.status, err.detail);
       }
+      this.training = false;
       this.view.trainProgress(epochs, epochs, result.loss);
       this.refresh(result.state);
       await this.showForward();
@@ -324,7 +340,7 @@ async function openShared(id, view) {
     return await openSnapshot(id);
   } catch (err) {
     if (err.status !== 404) throw err;
-    view.error("The shared network has expired on the server; here is a fresh one with the same setup.");
+    view.error(t("error.shared_expired"));
     return null;
   }
 }

@@ -3,6 +3,7 @@
 // weight; a big one lists its neurons and leaves the weights to the matrix view and tooltips.
 
 import { fmt } from "./format.js";
+import { t } from "./i18n.js";
 
 const MAX_EDGES_LISTED = 200;
 
@@ -11,28 +12,28 @@ const known = (v) => v !== null && v !== undefined;
 function nodeLine(node) {
   const parts = [];
   if (known(node.z) && node.layer > 0) parts.push(`z = ${fmt(node.z)}`);
-  if (known(node.a)) parts.push(`${node.layer === 0 ? "value" : "a"} = ${fmt(node.a)}`);
+  if (known(node.a)) parts.push(`${node.layer === 0 ? t("alt.value") : "a"} = ${fmt(node.a)}`);
   if (known(node.grad_z) && node.layer > 0) parts.push(`\u03b4 = \u2202E/\u2202z = ${fmt(node.grad_z)}`);
-  if (known(node.bias)) parts.push(`bias ${fmt(node.bias)}`);
-  return `${node.name}: ${parts.join(", ") || "not computed yet"}`;
+  if (known(node.bias)) parts.push(`${t("alt.bias")} ${fmt(node.bias)}`);
+  return `${node.name}: ${parts.join(t("number.list")) || t("alt.not_computed")}`;
 }
 
 function edgeLine(edge) {
-  const parts = [`weight ${fmt(edge.old_weight ?? edge.weight)}`];
+  const parts = [`${t("tip.weight")} ${fmt(edge.old_weight ?? edge.weight)}`];
   if (known(edge.grad)) parts.push(`\u2202E/\u2202${edge.name} = ${fmt(edge.grad)}`);
-  if (known(edge.new_weight) && known(edge.old_weight)) parts.push(`updated to ${fmt(edge.new_weight)}`);
-  return `${edge.name}: ${parts.join(", ")}`;
+  if (known(edge.new_weight) && known(edge.old_weight)) parts.push(t("alt.updated_to", { value: fmt(edge.new_weight) }));
+  return `${edge.name}: ${parts.join(t("number.list"))}`;
 }
 
 /** Plain lines describing the model's numbers now (pure: tested with node --test). */
 export function describe(model) {
-  const lines = [`A ${model.layers.join("-")} network at step ${model.step}.`];
-  if (known(model.lossValue)) lines.push(`Loss E = ${fmt(model.lossValue)}.`);
+  const lines = [t("alt.network", { layers: model.layers.join("-"), step: model.step })];
+  if (known(model.lossValue)) lines.push(t("alt.loss", { loss: fmt(model.lossValue) }));
   for (const node of model.nodes.values()) lines.push(nodeLine(node));
   if (model.edges.size <= MAX_EDGES_LISTED) {
     for (const edge of model.edges.values()) lines.push(edgeLine(edge));
   } else {
-    lines.push(`${model.edges.size} weights: hover or focus an edge, or open the matrix view, to read them.`);
+    lines.push(t("alt.many_weights", { n: model.edges.size }));
   }
   return lines;
 }

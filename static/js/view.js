@@ -41,6 +41,7 @@ export function createView(dom, prefs) {
   let hovered = null;
   let boundaryTimer = null;
   let lastGrid = null; // the heat map's grid, to repaint when large data arrives
+  let run = null; // {done, total} while a training run streams its progress
   let bigData = null; // {id, inputs, targets, done}: rows of a > 1,000-sample set, read by page
   const lossChart = new LossChart(dom.lossChart);
   const heatMap = new HeatMap(dom.boundary);
@@ -195,6 +196,10 @@ export function createView(dom, prefs) {
   /** "step 3 · E = 0.31": E only once a forward pass has reached the output on screen (E
    * before it would give away what students are asked to predict). */
   function setStatus() {
+    if (run) {  // a long run: its epoch, not a step count that moves only at its end
+      dom.stepCount.textContent = t("status.training", { done: run.done, total: run.total });
+      return;
+    }
     const loss = dom.svg.dataset.animating === "forward" ? null : model.lossValue;
     dom.stepCount.textContent = t("status.step", { step: model.step }) + (loss === null || loss === undefined ? "" : ` \u00b7 E = ${fmt(loss)}`);
   }
@@ -300,6 +305,8 @@ export function createView(dom, prefs) {
     busy(count) { dom.svg.dataset.busy = count ? String(count) : ""; },
 
     trainProgress(done, total, loss) {
+      run = done < total ? { done, total } : null;
+      setStatus();
       dom.progress.max = total;
       dom.progress.value = done;
       dom.trainStatus.textContent = `${done} / ${total}` + (loss === null || loss === undefined ? "" : ` \u00b7 ${t("train.loss", { loss: fmt(loss) })}`);
@@ -329,6 +336,7 @@ export function createView(dom, prefs) {
     clearTraining,
 
     trainFailed(step) {
+      run = null;
       dom.progress.value = 0;
       delete dom.progress.dataset.done;
       dom.trainStatus.textContent = t("train.stopped", { step });
