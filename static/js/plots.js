@@ -31,13 +31,37 @@ export class LossChart {
   constructor(canvas) {
     this.canvas = canvas;
     this.points = [];
+    this.tests = [];  // the held-out rows' loss beside each point (a train/test split), or null
     this.now = null;
     this.log = false;
   }
 
-  set(points) { this.points = points.filter(Number.isFinite); this.now = null; this.draw(); }
+  /**
+   * A new history. The test losses seen so far keep their place along it (spread as the
+   * training run's progress events were, evenly over its epochs); `fresh` drops them (another
+   * network).
+   */
+  set(points, { fresh = false } = {}) {
+    const before = this.points.length;
+    this.points = points.filter(Number.isFinite);
+    const n = this.points.length;
+    const tests = [];
+    if (!fresh && before > 1 && n > 1) {
+      this.tests.forEach((v, i) => {
+        if (Number.isFinite(v)) tests[Math.round((i * (n - 1)) / (before - 1))] = v;
+      });
+    }
+    this.tests = tests;
+    this.now = null;
+    this.draw();
+  }
 
-  push(value) { if (Number.isFinite(value)) { this.points.push(value); this.draw(); } }
+  push(value, test = null) {
+    if (!Number.isFinite(value)) return;
+    this.points.push(value);
+    this.tests[this.points.length - 1] = Number.isFinite(test) ? test : null;
+    this.draw();
+  }
 
   current(value) { this.now = Number.isFinite(value) ? value : null; this.draw(); }
 
@@ -49,7 +73,8 @@ export class LossChart {
     const h = this.canvas.clientHeight;
     ctx.clearRect(0, 0, w, h);
     this.canvas.dataset.points = String(this.points.length);
-    const all = this.now === null ? this.points : [...this.points, this.now];
+    const tests = this.tests.filter(Number.isFinite);
+    const all = [...(this.now === null ? this.points : [...this.points, this.now]), ...tests];
     const pad = { l: 50, r: 10, t: 10, b: Math.max(18, Math.round(h / 10) + 8) };
     ctx.font = `${Math.max(11, Math.round(h / 10))}px 'DejaVu Sans', sans-serif`;
     ctx.fillStyle = cssVar("--muted", "#555");
@@ -70,11 +95,34 @@ export class LossChart {
     ctx.lineWidth = 2;
     ctx.stroke();
     if (this.points.length === 1) ctx.fillRect(x(0) - 3, y.of(this.points[0]) - 3, 6, 6);
+    this.canvas.dataset.testPoints = String(tests.length);
+    if (tests.length) this.drawTests(ctx, x, y, w, pad);
     if (this.now !== null) {
       ctx.beginPath();
       ctx.arc(x(n - 1), y.of(this.now), 4, 0, 2 * Math.PI);
       ctx.stroke();
     }
+  }
+
+  /** The test loss, dashed, and a key naming both curves (TF Playground draws both). */
+  drawTests(ctx, x, y, w, pad) {
+    ctx.save();
+    ctx.beginPath();
+    let open = false;
+    this.tests.forEach((v, i) => {
+      if (!Number.isFinite(v)) return;
+      if (open) ctx.lineTo(x(i), y.of(v));
+      else ctx.moveTo(x(i), y.of(v));
+      open = true;
+    });
+    ctx.setLineDash([5, 4]);
+    ctx.strokeStyle = cssVar("--fg", "#222");
+    ctx.lineWidth = 1.5;
+    ctx.stroke();
+    ctx.restore();
+    ctx.textAlign = "right";
+    ctx.fillText(`${t("chart.train")} —  ${t("chart.test")} - -`, w - pad.r - 4, pad.t + 12);
+    ctx.textAlign = "left";
   }
 
   /**
@@ -164,6 +212,10 @@ export class HeatMap {
     const h = this.canvas.clientHeight;
     ctx.clearRect(0, 0, w, h);
     if (!this.grid) return;
+    if (this.grid.curve) {
+      this.drawCurve(ctx, w, h);
+      return;
+    }
     ctx.imageSmoothingEnabled = true;
     ctx.drawImage(this.image(), 0, 0, w, h);
     const { xs, ys } = this.grid;
@@ -185,6 +237,35 @@ export class HeatMap {
       ctx.stroke();
     }
     this.canvas.dataset.points = String(n);
+  }
+
+  /**
+   * A 1-input regression: the data as dots (x, target) and the network's output as a line
+   * over the same x range, on one vertical scale that holds both.
+   */
+  drawCurve(ctx, w, h) {
+    const { xs, curve } = this.grid;
+    const ys = [...curve, ...this.points.map((p) => p.y)].filter(Number.isFinite);
+    let lo = ys.reduce((a, b) => Math.min(a, b), Infinity);
+    let hi = ys.reduce((a, b) => Math.max(a, b), -Infinity);
+    if (!(hi > lo)) { lo -= 1; hi += 1; }
+    const pad = 8;
+    const sx = (x) => pad + ((x - xs[0]) / (xs.at(-1) - xs[0] || 1)) * (w - 2 * pad);
+    const sy = (y) => pad + (1 - (y - lo) / (hi - lo)) * (h - 2 * pad);
+    const radius = Math.max(2.5, Math.min(5, w / 90));
+    ctx.fillStyle = colour(0, 1);
+    for (const p of this.points) {
+      if (!Number.isFinite(p.y)) continue;
+      ctx.beginPath();
+      ctx.arc(sx(p.x), sy(p.y), radius, 0, 2 * Math.PI);
+      ctx.fill();
+    }
+    ctx.beginPath();
+    curve.forEach((y, i) => (i ? ctx.lineTo(sx(xs[i]), sy(y)) : ctx.moveTo(sx(xs[i]), sy(y))));
+    ctx.strokeStyle = colour(1, 1);
+    ctx.lineWidth = Math.max(2, w / 120);
+    ctx.stroke();
+    Object.assign(this.canvas.dataset, { points: String(this.points.length), curve: String(curve.length) });
   }
 
   unit(v) {

@@ -84,12 +84,18 @@ export function createView(dom, prefs) {
 
   /** The network's state as the server last answered it (the store owns it). */
   const network = () => store.state.network;
-  const showsBoundary = () => model.layers[0] === 2 && network()?.dataset?.samples >= 4;
+  /** A 1-input, 1-output network (a regression): its fitted curve over the data instead. */
+  const showsCurve = () => model.layers[0] === 1 && model.layers.at(-1) === 1 &&
+    network()?.dataset?.samples >= 2;
+  // Two inputs, or x1, x2 and derived features (the map spans the x1, x2 plane).
+  const planeInputs = () => model.layers[0] - (network()?.dataset?.features?.length ?? 0);
+  const showsBoundary = () => (planeInputs() === 2 && network()?.dataset?.samples >= 4) || showsCurve();
 
   function refreshBoundary() {
     const info = network()?.dataset;
     const show = showsBoundary();
     dom.boundaryPanel.hidden = !show;
+    dom.boundaryPanel.querySelector("h2").textContent = t(showsCurve() ? "boundary.curve" : "boundary.title");
     // Cancel a draw queued for the previous network even when this one has no boundary:
     // otherwise it fires against the new (perhaps 1-D) network.
     clearTimeout(boundaryTimer);
@@ -100,7 +106,7 @@ export function createView(dom, prefs) {
 
   async function drawBoundary(id, info) {
     if (id !== model.id) return;
-    const neurons = mapsFit(model.layers, BOUNDARY_RESOLUTION ** 2);
+    const neurons = !showsCurve() && mapsFit(model.layers, BOUNDARY_RESOLUTION ** 2);
     const result = await api.predict(id, BOUNDARY_RESOLUTION, { neurons }).catch((err) => {
       view.error(t("error.boundary", { message: err.message }));
       return null;
@@ -112,7 +118,11 @@ export function createView(dom, prefs) {
 
   /** The heat map of a predict grid (GET /predict, or a live training snapshot). */
   function paintBoundary(result, info) {
-    if (!Array.isArray(result.xs) || !Array.isArray(result.ys)) return;  // a 1-D grid has no map
+    if (!Array.isArray(result.xs)) return;
+    if (!Array.isArray(result.ys)) {  // a 1-D grid: the fitted curve through the data
+      paintCurve(result, info);
+      return;
+    }
     lastGrid = result;
     if (result.neurons) paintNeuronMaps(dom.svg, model, result);
     const n = result.xs.length;
@@ -136,6 +146,16 @@ export function createView(dom, prefs) {
     const top = hi > lo ? hi : lo + 1;
     const shown = store.state.setup.discretize ? discretize(values, lo, top) : values;
     heatMap.set({ xs: result.xs, ys: result.ys, values: shown, lo, hi: top }, points);
+    dom.boundary.dataset.drawn = String(Number(dom.boundary.dataset.drawn || 0) + 1);
+  }
+
+  /** A regression's fitted curve (GET /predict's points from x_min to x_max) over its data. */
+  function paintCurve(result, info) {
+    if (!showsCurve()) return;
+    lastGrid = result;
+    const rows = dataRows(info);
+    const points = rows.inputs.map((row, i) => ({ x: row[0], y: rows.targets[i]?.[0] }));
+    heatMap.set({ xs: result.xs, ys: null, curve: result.outputs.map((row) => row[0]) }, points);
     dom.boundary.dataset.drawn = String(Number(dom.boundary.dataset.drawn || 0) + 1);
   }
 
@@ -218,7 +238,7 @@ export function createView(dom, prefs) {
       renderHeads(dom.heads, model, lay.columns);
       renderDepth(dom.addLayer, dom.removeLayer, model.layers);
       dom.dataPanel.hidden = !renderTable(dom.table, network().dataset);
-      lossChart.set(model.lossHistory.slice());
+      lossChart.set(model.lossHistory.slice(), { fresh: true });
       clearTraining();
       refreshPanel();
       refreshBoundary();
@@ -304,13 +324,13 @@ export function createView(dom, prefs) {
      * `animating` alone is empty in the moment between a click and its trace's arrival. */
     busy(count) { dom.svg.dataset.busy = count ? String(count) : ""; },
 
-    trainProgress(done, total, loss) {
+    trainProgress(done, total, loss, testLoss = null) {
       run = done < total ? { done, total } : null;
       setStatus();
       dom.progress.max = total;
       dom.progress.value = done;
       dom.trainStatus.textContent = `${done} / ${total}` + (loss === null || loss === undefined ? "" : ` \u00b7 ${t("train.loss", { loss: fmt(loss) })}`);
-      if (loss !== null && loss !== undefined && done > 0) lossChart.push(loss);
+      if (loss !== null && loss !== undefined && done > 0) lossChart.push(loss, testLoss);
     },
 
     setLossLog(on) { lossChart.setLog(on); },
@@ -328,7 +348,7 @@ export function createView(dom, prefs) {
 
     /** Redraw the decision boundary from a training snapshot's grid (no request). */
     liveBoundary(grid) {
-      if (!model || !showsBoundary() || !grid?.ys) return;
+      if (!model || !showsBoundary() || !grid?.xs || (!grid.ys && !showsCurve())) return;
       clearTimeout(boundaryTimer);
       paintBoundary(grid, network().dataset);
     },

@@ -186,3 +186,25 @@ def test_menus_names_and_update_labels_read_in_full(page: Page) -> None:
     names = page.locator(".node.layer-0 .name").all_text_contents()
     assert names == ["temperatu\u2026",
                      "humidity_\u2026"], names
+
+
+def test_a_one_input_regression_plots_its_fitted_curve(page: Page) -> None:
+    open_page(page, "#preset=celsius")
+    panel = page.locator("#boundary-panel")
+    expect(panel).to_be_visible()
+    expect(panel.locator("h2")).to_have_text("Fitted curve")
+    page.wait_for_function("() => document.querySelector('[data-testid=boundary]').dataset.curve")
+    plot = page.evaluate("() => ({...document.querySelector('[data-testid=boundary]').dataset})")
+    samples = page.evaluate(
+        "id => fetch(`/api/networks/${id}`).then((r) => r.json()).then((s) => s.dataset.samples)",
+        page.get_attribute("[data-testid=network]", "data-network"))
+    assert (plot["points"], plot["curve"]) == (str(samples), "48"), plot
+    drawn = int(plot["drawn"])
+    train(page, 50)
+    page.wait_for_function(
+        "n => Number(document.querySelector('[data-testid=boundary]').dataset.drawn) > n",
+        arg=drawn)
+    ink = page.evaluate("""() => { const c = document.querySelector('[data-testid=boundary]');
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0) n++; return n; }""")
+    assert ink > 1000, ink  # dots and the line

@@ -3,6 +3,8 @@
 
 import { GEOMETRY } from "./layout.js";
 import { fmt } from "./format.js";
+import { localNumber } from "../format.js";
+import { t } from "../i18n.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const STUB = 112; // straight stretch after each node where a wire's numbers are written
@@ -45,7 +47,8 @@ function wireLabel(wire, x, y) {
   const group = el("g", { class: "wire-label", "data-wire": wire.id });
   group.append(el("text", { class: "value", x, y: y - 8, id: `${wire.id}-value` }, fmt(wire.value)));
   group.append(el("text", { class: "grad", x, y: y + 19, id: `${wire.id}-grad` }, fmt(wire.grad)));
-  group.append(el("title", {}, `${wire.label}\nvalue ${wire.value}\ngradient ${wire.grad}`));
+  group.append(el("title", {}, t("circuit.wire_title", { label: wire.label, value: localNumber(wire.value),
+    grad: localNumber(wire.grad) })));
   return group;
 }
 
@@ -62,7 +65,8 @@ function drawGate(gate, node, wires) {
   const symbol = gateSymbol(gate);
   group.append(el("text", { class: symbol.length > 2 ? "symbol small" : "symbol", x: node.x, y: node.y + 6 }, symbol));
   const locals = gate.local_grads.map((g, i) => `∂out/∂${wires.get(gate.inputs[i]).label} = ${fmt(g, 6)}`);
-  group.append(el("title", {}, `${gate.op} gate ${gate.id}: ${wires.get(gate.output).label}\n${locals.join("\n")}`));
+  group.append(el("title", {}, `${t("circuit.gate_title", { op: gate.op, id: gate.id, label: wires.get(gate.output).label })}\n` +
+    locals.join("\n")));
   return group;
 }
 
