@@ -403,7 +403,12 @@ class Store(LeaseHolder):
             db.execute("DELETE FROM rooms WHERE network_id NOT IN (SELECT id FROM sessions)")
         for ident in gone:
             self._forget(ident)
+        if removed:
+            self.reclaim()
         return int(removed)
+
+    def reclaim(self) -> None:  # an optional hook: PostgreSQL's autovacuum does it
+        """Give space freed by deletions back to the file system (engines that can)."""
 
     def maybe_sweep(self) -> bool:
         """Sweep if this store's next sweep is due and no other process claimed it first."""

@@ -188,3 +188,12 @@ def test_a_student_joining_reads_the_prompt_in_their_language(new_page) -> None:
     catalog = json.loads((ROOT / "static" / "i18n" / "fr.json").read_text())
     expect(page.get_by_test_id("follow-bar")).to_contain_text(catalog["follow.join_prompt"])
     expect(page.get_by_role("button", name=catalog["follow.join"])).to_be_visible()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_longer_words_never_scroll_a_phone_sideways(new_page, lang: str) -> None:
+    page = new_page(lang, {"width": 390, "height": 844})
+    page.goto(f"/?lang={lang}")
+    page.wait_for_selector("body[data-ready=true]")
+    backward_done(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
