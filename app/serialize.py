@@ -189,7 +189,28 @@ def dataset_info(dataset: Dataset) -> DatasetInfo:
         input_names=list(dataset.input_names), target_names=list(dataset.target_names),
         inputs=dataset.inputs.tolist() if small else None,
         targets=dataset.targets.tolist() if small else None,
-        bounds=data_bounds(dataset.inputs))
+        bounds=data_bounds(dataset.inputs[:, :2] if dataset.features else dataset.inputs),
+        features=list(dataset.features), **held_out_info(dataset))
+
+
+def held_out_info(dataset: Dataset) -> dict[str, Any]:
+    """The held-out rows' count, and the rows themselves when few (a train/test split)."""
+    if dataset.test_inputs is None or dataset.test_targets is None:
+        return {}
+    small = len(dataset.test_inputs) <= MAX_INLINE_ROWS
+    return {"test_samples": len(dataset.test_inputs),
+            "test_inputs": dataset.test_inputs.tolist() if small else None,
+            "test_targets": dataset.test_targets.tolist() if small else None}
+
+
+def held_out_loss(network: Network, dataset: Dataset) -> float | None:
+    """Loss over the held-out rows at the current weights (None without a split)."""
+    if dataset.test_inputs is None or dataset.test_targets is None:
+        return None
+    try:
+        return finite_or_none(network.loss(dataset.test_inputs, dataset.test_targets))
+    except (ArithmeticError, ValueError):
+        return None
 
 
 def data_rows(dataset: Dataset, offset: int, limit: int) -> DataRows:
@@ -240,7 +261,7 @@ def state_public(session: Session) -> NetworkState:
         weights=[w.tolist() for w in net.weights],
         biases=[b.tolist() if b is not None else None for b in net.biases],
         learning_rate=net.spec.learning_rate, step=net.step,
-        loss=current_loss(net, session.dataset),
+        loss=current_loss(net, session.dataset), test_loss=held_out_loss(net, session.dataset),
         loss_history=[finite_or_none(x) or 0.0 for x in history], loss_history_steps=steps,
         spec=net.spec.to_dict(), optimizer=doc.get("optimizer_state") or None,
         dataset=dataset_info(session.dataset),

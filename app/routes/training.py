@@ -15,8 +15,8 @@ from app.deps import EventsDep, NetworkId, SettingsDep, StoreDep, TrainPoolDep
 from app.errors import LimitError
 from app.events import EventBus
 from app.openapi import sse_schema
-from app.predict import parse_rows, predict_grid, predict_rows
-from app.schemas.common import MAX_ABS_VALUE, MAX_GRID_RESOLUTION, errors
+from app.predict import parse_rows, plane_width, predict_grid, predict_rows
+from app.schemas.common import MAX_ABS_VALUE, MAX_GRID_RESOLUTION, MAX_QUERY_CHARS, errors
 from app.schemas.networks import NetworkState
 from app.schemas.training import (
     MAX_MATRIX_NUMBERS,
@@ -41,8 +41,8 @@ SSE_DOC: dict[int | str, dict[str, Any]] = {200: {
                    "(StartEvent), `queued` (QueuedEvent) while every training worker is "
                    "busy, `progress` (ProgressEvent: {epoch, epochs, loss}, plus "
                    "`weights`, `biases` and/or `grid` when `live` asks) …, then `result` "
-                   "(TrainResult) or `error` (ErrorEvent). Each event's `data` is one JSON "
-                   "document of the schema named in `x-sse-events`.",
+                   "(TrainResult) or `error` (ErrorEvent); each event's `data` is one JSON "
+                   "document of that schema.",
     "content": {"text/event-stream": {"schema": sse_schema()}},
 }}
 Bound = Annotated[float | None, Query(ge=-MAX_ABS_VALUE, le=MAX_ABS_VALUE, allow_inf_nan=False)]
@@ -108,7 +108,7 @@ async def step(network_id: NetworkId, store: StoreDep, bus: EventsDep,
 
 def _inputs(store: Store, network_id: str) -> int:
     with store.view(network_id) as session:
-        return session.network.spec.layers[0]
+        return plane_width(session.network, session.dataset)
 
 
 @router.post("/{network_id}/train", summary="Train for some epochs",
@@ -176,8 +176,9 @@ def predict(
     resolution: Annotated[int | None, Query(
         ge=2, le=MAX_GRID_RESOLUTION, description="grid points per axis (default 50)")] = None,
     x_min: Bound = None, x_max: Bound = None, y_min: Bound = None, y_max: Bound = None,
-    inputs: Annotated[str | None, Query(max_length=100_000,
-                                        description="JSON rows, e.g. [[2,3]]")] = None,
+    inputs: Annotated[str | None, Query(
+        max_length=MAX_QUERY_CHARS,
+        description="JSON rows, e.g. [[2,3]]; more rows: POST …/predict")] = None,
     neurons: Annotated[bool, Query(description="also each hidden and output neuron's map "
                                                "over the grid")] = False,
 ) -> PredictOut:

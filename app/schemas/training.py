@@ -10,13 +10,13 @@ from app.schemas.common import (
     MAX_EPOCHS,
     MAX_GRID_RESOLUTION,
     MAX_SAMPLES,
-    Int,
     Public,
     Rows,
     Seed,
     Strict,
 )
 from app.schemas.networks import NetworkState
+from app.schemas.rules import given, rules
 
 Phase = Literal["forward", "backward", "update", "all"]
 
@@ -34,8 +34,8 @@ class StepRequest(Strict):
 
     phase: Phase = Field("all", description="forward, backward, update, or all three; "
                          "a phase runs any earlier one it needs")
-    sample: Int | None = Field(None, ge=0, lt=MAX_SAMPLES, description="absent: whole batch")
-    focus: Int | None = Field(None, ge=0, lt=MAX_SAMPLES, description="default: sample, else 0")
+    sample: int | None = Field(None, ge=0, lt=MAX_SAMPLES, description="absent: whole batch")
+    focus: int | None = Field(None, ge=0, lt=MAX_SAMPLES, description="default: sample, else 0")
     matrices: bool = Field(False, description="also every sample's z, a, grad_z and grad_a, "
                            "layer by layer (`matrices`), for networks whose samples × neurons "
                            f"is at most {MAX_MATRIX_NUMBERS:,}")
@@ -174,9 +174,13 @@ class TraceLayersOut(Public):
 class LiveOptions(Strict):
     """Extras for streamed `progress` events: the first, then at most one every ~0.5 s, the last."""
 
+    model_config = Strict.model_config | {"json_schema_extra": rules({"anyOf": [
+        {"required": ["weights"], "properties": {"weights": {"const": True}}},
+        given("grid_resolution")]})}
+
     weights: bool = Field(False, description="current `weights` and `biases`, indexed as in "
                                              "the network state")
-    grid_resolution: Int | None = Field(
+    grid_resolution: int | None = Field(
         None, ge=2, le=MAX_GRID_RESOLUTION,
         description="a `grid` of predictions, as GET …/predict?resolution=N answers "
                     "(1- or 2-input networks only)")
@@ -193,17 +197,24 @@ class LiveOptions(Strict):
 
 
 class TrainRequest(Strict):
-    """Train for `epochs` passes over the data (full batch unless `batch_size`)."""
+    """Train for `epochs` passes over the data (full batch unless `batch_size`).
+
+    `live` needs a stream: `stream: true` (the schema says so; `Accept: text/event-stream`
+    also streams).
+    """
 
     model_config = Strict.model_config | {
-        "json_schema_extra": {"examples": [{"epochs": 100}, {"epochs": 500, "stream": True},
+        "json_schema_extra": {"anyOf": [
+            {"not": given("live")},
+            {"required": ["stream"], "properties": {"stream": {"const": True}}},
+        ], "examples": [{"epochs": 100}, {"epochs": 500, "stream": True},
                                            {"epochs": 50, "batch_size": 8, "shuffle_seed": 1},
                                            {"epochs": 2000, "stream": True,
                                             "live": {"weights": True, "grid_resolution": 40}}]}
     }
 
-    epochs: Int = Field(ge=1, le=MAX_EPOCHS, description="passes over the data")
-    batch_size: Int | None = Field(None, ge=1, le=MAX_SAMPLES, description="absent: full batch")
+    epochs: int = Field(ge=1, le=MAX_EPOCHS, description="passes over the data")
+    batch_size: int | None = Field(None, ge=1, le=MAX_SAMPLES, description="absent: full batch")
     shuffle_seed: Seed | None = Field(None, description="seed of the mini-batch order, "
                                       "reshuffled each epoch; absent: a random order")
     stream: bool = Field(False, description="answer with Server-Sent Events (progress, result)")
@@ -258,6 +269,7 @@ class ProgressEvent(Public):
     epoch: int
     epochs: int
     loss: float | None
+    test_loss: float | None = Field(None, description="over the held-out rows (a split only)")
     weights: list[list[list[float]]] | None = Field(None, description="as in the state")
     biases: list[list[float] | None] | None = None
     grid: PredictOut | None = Field(None, description="as GET …/predict?resolution=N")
