@@ -9,6 +9,7 @@ streamed train, and OpenAPI links from each create to the operations on what it 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from fastapi import FastAPI
@@ -16,6 +17,8 @@ from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from app.quotas import CREATES as QUOTA_CREATES
+from app.ratelimit import RULES
 from app.schemas.datasets import DatasetCreate
 from app.schemas.sessions import SessionImport
 from app.schemas.training import SSE_EVENTS
@@ -105,6 +108,31 @@ def _server_limits(document: dict[str, Any], settings: Settings) -> None:
                 option["maximum"] = settings.max_grid_resolution
 
 
+RETRY_AFTER = {"Retry-After": {"description": "seconds to wait before trying again",
+                               "schema": {"type": "integer"}}}
+ERROR_REF = {"application/json": {"schema": {"$ref": REF.format(model="ErrorBody")}}}
+
+
+def _limit_answers(document: dict[str, Any]) -> None:
+    """429 on the rate-limited operations (app/ratelimit.py), 507 on the creates a full
+    store refuses (app/quotas.py), each with its Retry-After."""
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            concrete = re.sub(r"\{[^/]+\}", "x", path)
+            responses = operation.setdefault("responses", {})
+            if any(rule.method == method.upper() and rule.path.match(concrete)
+                   for rule in RULES):
+                responses["429"] = {
+                    "description": "Too many such requests (per address, per network or in "
+                                   "total); `message` names the limit.",
+                    "headers": RETRY_AFTER, "content": ERROR_REF}
+            if method == "post" and QUOTA_CREATES.match(path):
+                responses["507"] = {
+                    "description": "The server holds its maximum of networks or bytes; "
+                                   "`message` says which.",
+                    "headers": RETRY_AFTER, "content": ERROR_REF}
+
+
 def install(app: FastAPI, settings: Settings) -> None:
     """Replace app.openapi with the exact document (built once, then cached)."""
 
@@ -117,6 +145,7 @@ def install(app: FastAPI, settings: Settings) -> None:
             _add_schemas(document, [(model, "serialization") for model in SSE_EVENTS.values()])
             _add_links(document)
             _server_limits(document, settings)
+            _limit_answers(document)
             app.openapi_schema = _rename_components(document)
         return app.openapi_schema
 

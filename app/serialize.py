@@ -189,7 +189,8 @@ def dataset_info(dataset: Dataset) -> DatasetInfo:
         input_names=list(dataset.input_names), target_names=list(dataset.target_names),
         inputs=dataset.inputs.tolist() if small else None,
         targets=dataset.targets.tolist() if small else None,
-        bounds=data_bounds(dataset.inputs), **held_out_info(dataset))
+        bounds=data_bounds(dataset.inputs[:, :2] if dataset.features else dataset.inputs),
+        features=list(dataset.features), **held_out_info(dataset))
 
 
 def held_out_info(dataset: Dataset) -> dict[str, Any]:

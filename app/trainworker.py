@@ -59,7 +59,7 @@ def live_snapshot(net: Network, data: Dataset, live: LiveOptions) -> dict[str, A
             return {}
         if live.neurons:  # maps too large for the grid, or overflowing: the grid alone
             with suppress(EngineError, LimitError):
-                grid = with_neuron_maps(net, grid)
+                grid = with_neuron_maps(net, grid, data.features)
         out["grid"] = grid.model_dump(mode="json")
     return out
 

@@ -15,7 +15,7 @@ from app.deps import EventsDep, NetworkId, SettingsDep, StoreDep, TrainPoolDep
 from app.errors import LimitError
 from app.events import EventBus
 from app.openapi import sse_schema
-from app.predict import parse_rows, predict_grid, predict_rows
+from app.predict import parse_rows, plane_width, predict_grid, predict_rows
 from app.schemas.common import MAX_ABS_VALUE, MAX_GRID_RESOLUTION, MAX_QUERY_CHARS, errors
 from app.schemas.networks import NetworkState
 from app.schemas.training import (
@@ -108,7 +108,7 @@ async def step(network_id: NetworkId, store: StoreDep, bus: EventsDep,
 
 def _inputs(store: Store, network_id: str) -> int:
     with store.view(network_id) as session:
-        return session.network.spec.layers[0]
+        return plane_width(session.network, session.dataset)
 
 
 @router.post("/{network_id}/train", summary="Train for some epochs",

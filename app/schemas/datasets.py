@@ -76,6 +76,8 @@ class DatasetInfo(Public):
     bounds: list[list[float]] | None = Field(
         None, description="[[x_min, x_max], [y_min, y_max]] for 2-input data (grid of predict)")
     test_samples: int = Field(0, description="held-out rows (not in `samples`)")
+    features: list[str] = Field(default_factory=list,
+                                description="derived input columns after x1, x2, if any")
     test_inputs: list[list[float]] | None = Field(None, description="held-out rows, when small")
     test_targets: list[list[float]] | None = None
 

@@ -22,6 +22,7 @@ from app.schemas.common import (
 from app.schemas.datasets import DatasetInfo
 from app.schemas.rules import any_given, at_most_one, rules, together
 from engine.data.datasets import DATASET_NAMES, MAX_CLASSES, MAX_TEST_RATIO, MIN_CLASSES
+from engine.data.features import FEATURE_NAMES
 from engine.nn import spec
 from engine.presets import PRESETS
 
@@ -60,6 +61,10 @@ class NamedDataset(Strict):
     samples: int | None = Field(None, ge=1, le=MAX_SAMPLES, description="default: its own")
     noise: float = Field(0.0, ge=0, le=MAX_NOISE, allow_inf_nan=False)
     seed: Seed = 0
+    features: list[Literal[FEATURE_NAMES]] = Field(  # type: ignore[valid-type]
+        default_factory=list, max_length=len(FEATURE_NAMES),
+        description="derived inputs after x1, x2 (2-input datasets): x1_squared, x2_squared, "
+                    "x1_x2, sin_x1, sin_x2; the input layer then has 2 + len(features) neurons")
     test_ratio: float = Field(0.0, ge=0, le=MAX_TEST_RATIO, allow_inf_nan=False,
                               description="share of the rows held out for testing (never "
                                           "trained on; the state reports their test_loss)")

@@ -105,6 +105,8 @@ class DatasetDoc(Strict):
     target_names: list[Name] | None = Field(None, max_length=MAX_NEURONS)
     test_inputs: Rows | None = Field(None, description="held-out rows (a train/test split)")
     test_targets: Rows | None = None
+    features: list[Name] | None = Field(None, max_length=5,
+                                        description="derived input columns after x1, x2")
 
 
 class SessionImport(Strict):

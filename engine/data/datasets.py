@@ -13,7 +13,6 @@ and cross-entropy).
 from __future__ import annotations
 
 import dataclasses
-
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from engine.data.features import FEATURE_NAMES, FEATURES, expand
 from engine.data.userdata import (
     MAX_NAME_CHARS,
     check_names,
@@ -37,7 +37,7 @@ DATASET_NAMES = (
 MIN_CLASSES, MAX_CLASSES = 2, 8
 MAX_SAMPLES = 100_000
 DOCUMENT_KEYS = ("name", "inputs", "targets", "input_names", "target_names", "test_inputs",
-                 "test_targets")
+                 "test_targets", "features")
 MAX_TEST_RATIO = 0.9
 
 
@@ -54,6 +54,8 @@ class Dataset:
     # measured. `inputs`/`targets` are the training rows.
     test_inputs: np.ndarray | None = None
     test_targets: np.ndarray | None = None
+    # Derived input columns after x1, x2 (engine/data/features.py), e.g. ("x1_squared",).
+    features: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready rows (Python floats, exact through json)."""
@@ -67,17 +69,40 @@ class Dataset:
         if self.test_inputs is not None and self.test_targets is not None:
             doc.update(test_inputs=self.test_inputs.tolist(),
                        test_targets=self.test_targets.tolist())
+        if self.features:
+            doc["features"] = list(self.features)
         return doc
 
     @classmethod
     def from_trusted_dict(cls, data: Mapping[str, Any]) -> Dataset:
         """Inverse of `to_dict` for rows this program wrote itself: no checks again."""
-        held_out = ((np.asarray(data["test_inputs"], dtype=np.float64),
-                     np.asarray(data["test_targets"], dtype=np.float64))
-                    if "test_inputs" in data else (None, None))
+        def rows(key: str) -> np.ndarray | None:
+            return np.asarray(data[key], dtype=np.float64) if key in data else None
+
         return cls(data["name"], np.asarray(data["inputs"], dtype=np.float64),
                    np.asarray(data["targets"], dtype=np.float64),
-                   tuple(data["input_names"]), tuple(data["target_names"]), *held_out)
+                   tuple(data["input_names"]), tuple(data["target_names"]),
+                   test_inputs=rows("test_inputs"), test_targets=rows("test_targets"),
+                   features=tuple(data.get("features", ())))
+
+    def with_features(self, features: Sequence[str]) -> Dataset:
+        """This dataset with derived features as extra input columns (held-out rows too)."""
+        if not features:
+            return self
+        unknown = [f for f in features if f not in FEATURES]
+        if unknown:
+            raise DatasetError(f"unknown feature {unknown[0]!r:.40}; choose from "
+                               f"{', '.join(FEATURE_NAMES)}", field="features")
+        if len(set(features)) != len(features):
+            raise DatasetError("each feature at most once", field="features")
+        if self.inputs.shape[1] != 2 or self.features:
+            raise DatasetError("derived features need a dataset of two inputs (x1, x2)",
+                               field="features")
+        test = None if self.test_inputs is None else expand(self.test_inputs, features)
+        return dataclasses.replace(
+            self, inputs=expand(self.inputs, features), test_inputs=test,
+            input_names=(*self.input_names[:2], *(FEATURES[f][0] for f in features)),
+            features=tuple(features))
 
     def split(self, test_ratio: float, seed: int = 0) -> Dataset:
         """This dataset with a share of its rows held out for testing, chosen by the seed
@@ -92,7 +117,7 @@ class Dataset:
         order = np.random.default_rng([seed, 0x7E57]).permutation(m)
         test, train = np.sort(order[:held]), np.sort(order[held:])
         return Dataset(self.name, self.inputs[train], self.targets[train], self.input_names,
-                       self.target_names, self.inputs[test], self.targets[test])
+                       self.target_names, self.inputs[test], self.targets[test], self.features)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Dataset:
@@ -116,6 +141,11 @@ class Dataset:
         rows = dataset_from_rows(data["inputs"], data["targets"], name,
                                  data.get("input_names"), data.get("target_names"),
                                  label="dataset.")
+        features = data.get("features", [])
+        if not isinstance(features, list) or not all(isinstance(f, str) for f in features):
+            raise DatasetError("must be a list of feature names", field="dataset.features")
+        if features:
+            rows = _with_known_features(rows, features)
         if ("test_inputs" in data) != ("test_targets" in data):
             raise DatasetError("give test_inputs and test_targets together, or neither",
                                field="dataset.test_inputs")
@@ -129,6 +159,18 @@ class Dataset:
             raise DatasetError("test rows need as many columns as the training rows",
                                field="dataset.test_inputs")
         return dataclasses.replace(rows, test_inputs=held.inputs, test_targets=held.targets)
+
+
+def _with_known_features(rows: Dataset, features: Sequence[str]) -> Dataset:
+    """An imported dataset's `features`: known names, and as many extra columns after x1, x2."""
+    unknown = [f for f in features if f not in FEATURES]
+    if unknown or len(set(features)) != len(features):
+        raise DatasetError(f"unknown or repeated feature in {list(features)!r:.80}; choose "
+                           f"from {', '.join(FEATURES)}", field="dataset.features")
+    if rows.inputs.shape[1] != 2 + len(features):
+        raise DatasetError(f"{len(features)} features need {2 + len(features)} input columns "
+                           "(x1, x2, then the features)", field="dataset.features")
+    return dataclasses.replace(rows, features=tuple(features))
 
 
 def _xy(name: str, X: np.ndarray, y: np.ndarray) -> Dataset:

@@ -142,7 +142,7 @@ function bindSetupForm(app) {
   dom.dataset.addEventListener("change", () => {
     if (dom.dataset.value.startsWith("upload:")) return;
     const layers = app.fitLayers(dom.dataset.value);
-    const patch = { dataset: dom.dataset.value || null, datasetId: null, classes: null,
+    const patch = { dataset: dom.dataset.value || null, datasetId: null, classes: null, features: null,
       ...lossForData(app, dom.dataset.value) };
     if (!layers || layers.join() === app.view.model.layers.join()) respec(app, patch);
     else respec(app, { ...patch, layers: layersValue(app, layers) });

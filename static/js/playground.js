@@ -48,11 +48,35 @@ export function bindPlayground(app) {
     const nearest = options.reduce((a, b) => (Math.abs(b - share) < Math.abs(a - share) ? b : a));
     ratio.value = nearest ? String(nearest) : "";
   });
+  bindFeatures(app);
   if (!flat) return;
   flat.checked = Boolean(store.state.setup.discretize);
   flat.addEventListener("change", () => {
     store.updateSetup({ discretize: flat.checked || null });
     writeHash(store.state.setup);
     app.view.repaintBoundary();
+  });
+}
+
+/**
+ * "Extra inputs": derived features after x1, x2 (a 2-input built-in dataset only). Ticking one
+ * rebuilds the network with one more input neuron, drawn and named like the others (x1²…).
+ */
+function bindFeatures(app) {
+  const box = document.getElementById("features");
+  if (!box) return;
+  const ticks = [...box.querySelectorAll("input[type=checkbox]")];
+  box.addEventListener("change", () => {
+    const chosen = ticks.filter((c) => c.checked).map((c) => c.value);
+    const layers = [2 + chosen.length, ...app.view.model.layers.slice(1)];
+    respec(app, { features: chosen.length ? chosen : null, layers });
+  });
+  store.subscribe((state, changed) => {
+    if (!changed.includes("network") || !state.network) return;
+    const data = state.network.dataset || {};
+    const own = data.features || [];
+    box.hidden = Boolean(state.setup.datasetId) ||
+      (data.input_names?.length ?? 0) - own.length !== 2;
+    for (const tick of ticks) tick.checked = own.includes(tick.value);
   });
 }

@@ -40,6 +40,7 @@ export const PROPERTIES = [
   { name: "classes", type: "int", spec: true },
   { name: "dataSeed", type: "int", spec: true },  // "New data": the dataset's own seed
   { name: "testRatio", type: "number", spec: true },  // share of rows held out for testing
+  { name: "features", type: "strings", spec: true },  // derived inputs: x1_squared, sin_x1 …
   { name: "datasetId", type: "string", spec: true },
   // A shared trained network: its weights and biases in the link (small networks), or the id
   // of a snapshot the server keeps (`from`: copied when the link is opened).
@@ -180,7 +181,8 @@ export function specRequest(setup, presets = []) {
   if (setup.wb) Object.assign(body, decodeParameters(setup.wb));
   if (setup.datasetId) body.dataset_id = setup.datasetId;
   else if (setup.dataset || setup.noise !== undefined || setup.samples !== undefined ||
-    setup.classes !== undefined || setup.dataSeed !== undefined || setup.testRatio !== undefined) {
+    setup.classes !== undefined || setup.dataSeed !== undefined || setup.testRatio !== undefined ||
+    setup.features?.length) {
     const own = presets.find((p) => p.name === setup.preset)?.dataset;
     body.dataset = { name: setup.dataset || own || setup.preset };
     if (setup.noise !== undefined) body.dataset.noise = setup.noise;
@@ -188,6 +190,7 @@ export function specRequest(setup, presets = []) {
     if (setup.classes !== undefined) body.dataset.classes = setup.classes;
     if (setup.dataSeed !== undefined) body.dataset.seed = setup.dataSeed;
     if (setup.testRatio !== undefined) body.dataset.test_ratio = setup.testRatio;
+    if (setup.features?.length) body.dataset.features = setup.features;
   }
   return body;
 }

@@ -87,7 +87,9 @@ export function createView(dom, prefs) {
   /** A 1-input, 1-output network (a regression): its fitted curve over the data instead. */
   const showsCurve = () => model.layers[0] === 1 && model.layers.at(-1) === 1 &&
     network()?.dataset?.samples >= 2;
-  const showsBoundary = () => (model.layers[0] === 2 && network()?.dataset?.samples >= 4) || showsCurve();
+  // Two inputs, or x1, x2 and derived features (the map spans the x1, x2 plane).
+  const planeInputs = () => model.layers[0] - (network()?.dataset?.features?.length ?? 0);
+  const showsBoundary = () => (planeInputs() === 2 && network()?.dataset?.samples >= 4) || showsCurve();
 
   function refreshBoundary() {
     const info = network()?.dataset;

@@ -25,7 +25,10 @@ CONFIG = Path(__file__).with_name("schemathesis.toml")
 SEED = "20261206"
 MIN_CASES = 1000
 # Small training limits keep a train case short; the schema states them (openapi.py).
-SERVER_ENV = {"BACKPROP_VIZ_MAX_EPOCHS": "200", "BACKPROP_VIZ_MAX_TRAIN_SECONDS": "0.5"}
+# Rate limits stay on (429s are documented) but roomy enough that most cases reach a route.
+SERVER_ENV = {"BACKPROP_VIZ_MAX_EPOCHS": "200", "BACKPROP_VIZ_MAX_TRAIN_SECONDS": "0.5",
+              "BACKPROP_VIZ_RATE_CREATE": "3000/minute", "BACKPROP_VIZ_RATE_IMPORT": "600/minute",
+              "BACKPROP_VIZ_RATE_IMPORT_TOTAL": "600/minute"}
 
 
 def test_schemathesis_finds_nothing(tmp_path: Path) -> None:

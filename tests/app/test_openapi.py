@@ -15,12 +15,12 @@ def paths(client: TestClient) -> dict:
 
 @pytest.mark.parametrize("method,path,codes", [
     ("post", "/api/networks/{network_id}/step", {"404", "409", "413", "422"}),
-    ("post", "/api/networks/{network_id}/train", {"404", "409", "413", "422"}),
+    ("post", "/api/networks/{network_id}/train", {"404", "409", "413", "422", "429"}),
     ("patch", "/api/networks/{network_id}", {"404", "409", "413", "422"}),
     ("post", "/api/networks/{network_id}/reset", {"404", "409", "413", "422"}),
     ("delete", "/api/networks/{network_id}", {"404", "409", "422"}),
-    ("post", "/api/circuits/trace", {"413", "422"}),
-    ("post", "/api/networks/import", {"413", "422"}),
+    ("post", "/api/circuits/trace", {"413", "422", "429"}),
+    ("post", "/api/networks/import", {"413", "422", "429"}),
     ("get", "/api/datasets", {"422"}),
     ("get", "/api/presets", {"422"}),
 ])
@@ -97,3 +97,11 @@ def test_405_allows_every_method_of_the_path(client: TestClient) -> None:
     response = client.options("/api/networks/abc")
     assert response.status_code == 405
     assert response.headers["allow"] == "DELETE, GET, PATCH"
+
+
+def test_limited_operations_document_429_and_507(paths: dict) -> None:
+    create = paths["/api/networks"]["post"]["responses"]
+    assert {"429", "507"} <= set(create)
+    assert "Retry-After" in create["429"]["headers"]
+    assert "507" not in paths["/api/networks/{network_id}/train"]["post"]["responses"]
+    assert "429" not in paths["/api/networks/{network_id}/step"]["post"]["responses"]
