@@ -15,7 +15,6 @@ import sqlite3
 from collections.abc import Sequence
 from typing import NoReturn
 
-import uvicorn
 from pydantic import ValidationError
 from pydantic_settings import CliSettingsSource
 
@@ -77,15 +76,15 @@ def parse_args(argv: Sequence[str] | None = None) -> Settings:
 def main(argv: Sequence[str] | None = None) -> None:
     """Start the server with the settings the command line and environment give."""
     settings = parse_args(argv)
+    from app import serve
     if settings.workers > 1:  # uvicorn starts each process from an import string
         os.environ[SERVE_SETTINGS] = settings.model_dump_json()
-        uvicorn.run("app.main:create_served_app", factory=True, workers=settings.workers,
-                    host=settings.host, port=settings.port, log_level=settings.log_level)
+        serve.run("app.main:create_served_app", settings, factory=True,
+                  workers=settings.workers)
         return
     from app.main import create_app
 
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
-                log_level=settings.log_level)
+    serve.run(create_app(settings), settings)
 
 
 if __name__ == "__main__":

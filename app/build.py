@@ -86,8 +86,9 @@ def rows_dataset(inputs: list[list[float]], targets: list[list[float]],
 def _data_of(body: NetworkCreate, store: Store) -> Dataset | None:
     if body.dataset is not None:
         d = body.dataset
-        return make_dataset(d.name, samples=d.samples, noise=d.noise, seed=d.seed,
-                            classes=d.classes)
+        named = make_dataset(d.name, samples=d.samples, noise=d.noise, seed=d.seed,
+                            classes=d.classes).split(d.test_ratio, d.seed)
+        return named.with_features(d.features)
     if body.dataset_id is not None:
         return store.get_dataset(body.dataset_id)
     if body.inputs is not None and body.targets is not None:

@@ -7,6 +7,8 @@ FastAPI's default validation handler echoes the offending input back, and an inp
 from __future__ import annotations
 
 import json
+import re
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,6 +24,14 @@ from engine.errors import DatasetError, DivergenceError, EngineError, SpecError
 
 ROW_FIELDS = {"inputs", "targets", "rows"}
 BODY_PARSE_ERROR = "There was an error parsing the body"  # FastAPI's 400 text
+
+
+class DuplicateKey(ValueError):
+    """A JSON object that names one key twice (json would silently keep the last)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f"duplicate key {key!r}")
+        self.key = key
 
 
 class LimitError(ValueError):
@@ -53,6 +63,11 @@ def json_problem(exc: BaseException, what: str = "the body") -> str:
         return f"{what} is nested too deeply to read; send plain lists of rows"
     if isinstance(exc, UnicodeDecodeError):
         return f"{what} is not UTF-8 text; send JSON encoded as UTF-8"
+    if isinstance(exc, DuplicateKey):
+        return f"{what} names {exc.key[:64]!r} twice in one object; give each field once"
+    if isinstance(exc, ValueError) and "integer string conversion" in str(exc):
+        return (f"{what} has an integer of more than {sys.get_int_max_str_digits()} digits; "
+                "numbers in this API are at most 1e9 (seeds below 2³²)")
     return f"{what} could not be read as JSON"
 
 
@@ -154,7 +169,21 @@ async def http_error(request: Request, exc: Exception) -> JSONResponse:
     detail = exc.detail if isinstance(exc.detail, str) else "error"
     response = _error(exc.status_code, detail, detail)
     response.headers.update(exc.headers or {})
+    if exc.status_code == 405 and (methods := allowed_methods(request)):
+        response.headers["allow"] = ", ".join(methods)
     return response
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method the API documents at this path (Starlette's 405 names only the first
+    route's, though `/api/networks/{id}` has GET, PATCH and DELETE in separate routes).
+    A literal path (`/api/networks/import`) wins over a template that also matches it."""
+    path = request.url.path
+    paths = request.app.openapi()["paths"]
+    for template, operations in sorted(paths.items(), key=lambda item: item[0].count("{")):
+        if re.fullmatch(re.sub(r"\{[^/]+\}", "[^/]+", template), path):
+            return sorted(method.upper() for method in operations)
+    return []
 
 
 async def room_not_found(request: Request, exc: Exception) -> JSONResponse:

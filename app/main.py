@@ -10,11 +10,14 @@ from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
-from app import __version__, errors, openapi
+from app import __version__, errors, openapi, serve
 from app.bodylimit import BodySizeLimit
 from app.deps import known_query
 from app.events import EventBus
+from app.jsonbody import StrictJsonBodies
 from app.paths import STATIC_DIR
+from app.quotas import Quotas
+from app.ratelimit import RateLimits
 from app.rooms import Rooms
 from app.routes import (
     circuits,
@@ -95,6 +98,7 @@ def create_served_app() -> FastAPI:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; tests pass their own Settings (temp database, small limits)."""
     settings = settings or Settings()
+    serve.configure(settings)  # this process's connection deadlines and log filter
     keep_freed_memory()  # traced steps reuse freed buffers instead of page-faulting them in
     app = FastAPI(title="backprop-viz", version=__version__, description=DESCRIPTION,
                   lifespan=lifespan, docs_url=None, redoc_url=None)  # see routes/docs.py
@@ -106,14 +110,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.events = EventBus(app.state.store)
     app.state.rooms = Rooms(app.state.store)
     errors.install(app)
+    app.add_middleware(StrictJsonBodies)  # inside the size limit: reads bounded bodies only
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, overrides={
         ("POST", "/api/networks/import"): settings.max_import_bytes})
+    app.add_middleware(Quotas, store=app.state.store, settings=settings)
+    app.add_middleware(RateLimits, settings=settings)  # before any body is read
     install_browser_guards(app, settings)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for module in (health, limits, presets, networks, training, code, datasets, circuits,
                    rooms):
         app.include_router(module.router, dependencies=[Depends(known_query)])
     docs.install(app)
-    openapi.install(app)
+    openapi.install(app, settings)
     app.include_router(pages.router)  # the page reads its own query (?network=…) in JS
     return app

@@ -15,6 +15,7 @@ from app.jsonbody import parse_json
 from app.schemas.training import PredictOut, PredictRequest
 from app.store import Store
 from engine.data.datasets import Dataset
+from engine.data.features import expand
 from engine.errors import DivergenceError
 from engine.nn.network import Network
 
@@ -80,15 +81,23 @@ def _check_bounds(given: Bounds, width: int) -> None:
         raise LimitError(f"bounds: give {names}, all of them")
 
 
+def plane_width(net: Network, data: Dataset) -> int:
+    """The inputs a grid spans: x1, x2 when the rest are derived features, else all."""
+    return 2 if data.features else net.spec.layers[0]
+
+
 def predict_grid(store: Store, network_id: str, resolution: int | None, given: Bounds,
                  neurons: bool = False) -> PredictOut:
     """A grid over the data's bounds (or the given ones); other networks: the data's rows."""
     with store.view(network_id) as session:
         out = grid_prediction(session.network, session.dataset, resolution, given)
-        return with_neuron_maps(session.network, out) if neurons else out
+        if not neurons:
+            return out
+        return with_neuron_maps(session.network, out, session.dataset.features)
 
 
-def with_neuron_maps(net: Network, out: PredictOut) -> PredictOut:
+def with_neuron_maps(net: Network, out: PredictOut, features: tuple[str, ...] = ()
+                     ) -> PredictOut:
     """Add every hidden and output neuron's value at each grid point (a 1- or 2-input grid)."""
     if out.xs is None:
         raise LimitError("neurons: only a grid (a 1- or 2-input network) has neuron maps")
@@ -99,7 +108,7 @@ def with_neuron_maps(net: Network, out: PredictOut) -> PredictOut:
     if out.ys is None:
         inputs = np.asarray(out.xs)[:, None]
     else:
-        inputs = grid(out.bounds or [], len(out.xs))[0]
+        inputs = expand(grid(out.bounds or [], len(out.xs))[0], features)
     layers = net.activations(inputs)[1:]
     if not all(np.isfinite(a).all() for a in layers):
         raise DivergenceError(0, "a neuron's map overflowed to NaN/inf; lower the weights")
@@ -108,8 +117,11 @@ def with_neuron_maps(net: Network, out: PredictOut) -> PredictOut:
 
 def grid_prediction(net: Network, data: Dataset, resolution: int | None, given: Bounds
                     ) -> PredictOut:
-    """`predict_grid` on a network already in hand (a training run's live snapshots)."""
-    width = net.spec.layers[0]
+    """`predict_grid` on a network already in hand (a training run's live snapshots).
+
+    With derived features the grid spans the plane of x1, x2 and each point gets the same
+    extra columns the data has (`features.expand`)."""
+    width = plane_width(net, data)
     if width > 2:
         if resolution is not None or any(b is not None for b in given):
             raise LimitError(f"resolution/bounds: a {width}-input network has no grid; "
@@ -126,5 +138,6 @@ def grid_prediction(net: Network, data: Dataset, resolution: int | None, given: 
     bounds = [_axis(data.inputs[:, 0], given[0], given[1]),
               _axis(data.inputs[:, 1], given[2], given[3])]
     points, xs, ys = grid(bounds, n)
+    points = expand(points, data.features)
     return _finite(PredictOut(outputs=net.predict(points).tolist(), resolution=n,
                               bounds=bounds, xs=xs, ys=ys))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import math
 from collections.abc import Sequence
@@ -20,7 +21,7 @@ from engine.data.datasets import BuiltinDataset, Dataset
 from engine.errors import DivergenceError
 from engine.nn.network import Network
 from engine.nn.spec import NetworkSpec
-from engine.nn.trace import EdgeTrace, NodeTrace, StepTrace, batch_matrices
+from engine.nn.trace import EdgeTrace, LayerTrace, NodeTrace, StepTrace, batch_matrices
 from engine.presets import Preset
 
 MAX_HISTORY_POINTS = 1000
@@ -81,22 +82,37 @@ def _edge(e: EdgeTrace) -> dict[str, Any]:
             "optimizer": dict(e.optimizer) if e.optimizer else None}
 
 
+def _overflowed(trace: StepTrace) -> DivergenceError:
+    return DivergenceError(0, f"the {trace.phase} step overflowed to NaN/inf; lower the "
+                           "learning rate or the size of the weights and inputs")
+
+
+def _head(network_id: str, trace: StepTrace) -> dict[str, Any]:
+    """The fields both forms share: phase, step, loss, the focus sample's outputs."""
+    def floats(values: Sequence[float] | None) -> list[float] | None:
+        return None if values is None else [float(x) for x in values]
+
+    return {
+        "network_id": network_id, "phase": trace.phase, "phases_run": list(trace.phases_run),
+        "step": trace.step, "loss": trace.loss, "sample_losses": floats(trace.sample_losses),
+        "focus": trace.focus, "sample": trace.sample, "outputs": floats(trace.outputs),
+        "targets": floats(trace.targets),
+    }
+
+
+def _matrices(trace: StepTrace) -> list[dict[str, Any]]:
+    """Every sample's node values per layer (NumPy arrays, written by orjson)."""
+    return [{"layer": k, **layer} for k, layer in enumerate(batch_matrices(trace))]
+
+
 def trace_json(network_id: str, trace: StepTrace, matrices: bool = False) -> bytes:
     """A StepTrace as the JSON of `TraceOut`; DivergenceError if it holds NaN/inf.
 
     Written with plain dicts rather than models: this is the hot path of every step.
     `matrices` adds every sample's node values per layer (NumPy arrays, written by orjson).
     """
-    def floats(values: Sequence[float] | None) -> list[float] | None:
-        return None if values is None else [float(x) for x in values]
-
     nodes, edges = [_node(n) for n in trace.nodes], [_edge(e) for e in trace.edges]
-    doc = {
-        "network_id": network_id, "phase": trace.phase, "phases_run": list(trace.phases_run),
-        "step": trace.step, "loss": trace.loss, "sample_losses": floats(trace.sample_losses),
-        "focus": trace.focus, "sample": trace.sample, "outputs": floats(trace.outputs),
-        "targets": floats(trace.targets), "nodes": nodes, "edges": edges,
-    }
+    doc = {**_head(network_id, trace), "nodes": nodes, "edges": edges}
     numbers = [trace.loss, *(trace.outputs or ())]
     for n in nodes:
         numbers += (n["z"], n["a"], n["grad_z"], n["grad_a"], n["bias"], n["grad_bias"],
@@ -104,10 +120,52 @@ def trace_json(network_id: str, trace: StepTrace, matrices: bool = False) -> byt
     for e in edges:
         numbers += (e["weight"], e["signal"], e["grad"], e["new_weight"])
     if not all(x is None or math.isfinite(x) for x in numbers):
-        raise DivergenceError(0, f"the {trace.phase} step overflowed to NaN/inf; lower the "
-                              "learning rate or the size of the weights and inputs")
-    doc["matrices"] = ([{"layer": k, **layer} for k, layer in enumerate(batch_matrices(trace))]
-                       if matrices else None)
+        raise _overflowed(trace)
+    doc["matrices"] = _matrices(trace) if matrices else None
+    return orjson.dumps(doc, option=orjson.OPT_SERIALIZE_NUMPY)
+
+
+LAYER_ARRAYS = ("z", "a", "grad_z", "grad_a", "bias", "grad_bias", "new_bias", "weights",
+                "grad_weights", "new_weights")
+
+
+def f64(array: np.ndarray | None) -> str | None:
+    """An array as base64 of its little-endian float64 values, row-major (None stays None).
+
+    Exact to the last bit and ~10.7 bytes a number, where JSON text takes ~20: a big
+    network's step stays under a megabyte and the page decodes it without parsing numbers.
+    """
+    if array is None:
+        return None
+    raw = np.ascontiguousarray(array, dtype="<f8").tobytes()
+    return base64.b64encode(raw).decode("ascii")
+
+
+def _layer(layer: LayerTrace) -> dict[str, Any]:
+    doc: dict[str, Any] = {"layer": layer.layer, "size": 0 if layer.a is None else len(layer.a),
+                           "shape": None if layer.weights is None else list(layer.weights.shape)}
+    doc.update((name, f64(getattr(layer, name))) for name in LAYER_ARRAYS)
+    doc["weight_optimizer"] = {k: f64(v) for k, v in layer.weight_optimizer.items()} or None
+    doc["bias_optimizer"] = {k: f64(v) for k, v in layer.bias_optimizer.items()} or None
+    return doc
+
+
+def _finite(layer: LayerTrace) -> bool:
+    arrays = [getattr(layer, name) for name in (*LAYER_ARRAYS, "signals")]
+    return all(a is None or bool(np.isfinite(a).all()) for a in arrays)
+
+
+def trace_layers_json(network_id: str, trace: StepTrace, matrices: bool = False) -> bytes:
+    """A StepTrace as the JSON of `TraceLayersOut` (`?form=layers`): the numbers of
+    `trace_json` as per-layer float64 arrays; DivergenceError if any is NaN/inf.
+    `matrices` adds the same `matrices` as `trace_json`'s (lists: the matrix view reads them)."""
+    numbers = [trace.loss, *(trace.outputs or ())]
+    if not (all(x is None or math.isfinite(x) for x in numbers)
+            and all(_finite(layer) for layer in trace.layers)):
+        raise _overflowed(trace)
+    doc = {"form": "layers", **_head(network_id, trace),
+           "layers": [_layer(layer) for layer in trace.layers],
+           "matrices": _matrices(trace) if matrices else None}
     return orjson.dumps(doc, option=orjson.OPT_SERIALIZE_NUMPY)
 
 
@@ -131,7 +189,28 @@ def dataset_info(dataset: Dataset) -> DatasetInfo:
         input_names=list(dataset.input_names), target_names=list(dataset.target_names),
         inputs=dataset.inputs.tolist() if small else None,
         targets=dataset.targets.tolist() if small else None,
-        bounds=data_bounds(dataset.inputs))
+        bounds=data_bounds(dataset.inputs[:, :2] if dataset.features else dataset.inputs),
+        features=list(dataset.features), **held_out_info(dataset))
+
+
+def held_out_info(dataset: Dataset) -> dict[str, Any]:
+    """The held-out rows' count, and the rows themselves when few (a train/test split)."""
+    if dataset.test_inputs is None or dataset.test_targets is None:
+        return {}
+    small = len(dataset.test_inputs) <= MAX_INLINE_ROWS
+    return {"test_samples": len(dataset.test_inputs),
+            "test_inputs": dataset.test_inputs.tolist() if small else None,
+            "test_targets": dataset.test_targets.tolist() if small else None}
+
+
+def held_out_loss(network: Network, dataset: Dataset) -> float | None:
+    """Loss over the held-out rows at the current weights (None without a split)."""
+    if dataset.test_inputs is None or dataset.test_targets is None:
+        return None
+    try:
+        return finite_or_none(network.loss(dataset.test_inputs, dataset.test_targets))
+    except (ArithmeticError, ValueError):
+        return None
 
 
 def data_rows(dataset: Dataset, offset: int, limit: int) -> DataRows:
@@ -182,7 +261,7 @@ def state_public(session: Session) -> NetworkState:
         weights=[w.tolist() for w in net.weights],
         biases=[b.tolist() if b is not None else None for b in net.biases],
         learning_rate=net.spec.learning_rate, step=net.step,
-        loss=current_loss(net, session.dataset),
+        loss=current_loss(net, session.dataset), test_loss=held_out_loss(net, session.dataset),
         loss_history=[finite_or_none(x) or 0.0 for x in history], loss_history_steps=steps,
         spec=net.spec.to_dict(), optimizer=doc.get("optimizer_state") or None,
         dataset=dataset_info(session.dataset),

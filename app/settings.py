@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
+from limits import parse_many
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -88,6 +89,51 @@ class Settings(BaseSettings):
         default_factory=list,
         description="origins (https://notebooks.example) whose pages may call the API")
 
+    header_timeout_seconds: float = Field(
+        10.0, gt=0, le=3600, description="a request head must arrive within this long of the "
+        "connection (or of the previous answer); slower connections are closed")
+    body_timeout_seconds: float = Field(
+        60.0, gt=0, le=3600, description="a request body must arrive within this long of "
+        "its head; slower connections are closed")
+    max_connections: int = Field(
+        1000, ge=0, description="open connections (and requests in progress) served at once; "
+        "beyond, 503 (0: no limit)")
+    import_concurrency: int = Field(
+        1, ge=1, le=64, description="imports parsed at once (each may take a few hundred "
+        "MB); others wait their turn")
+    max_sessions: int = Field(
+        100_000, ge=0, description="networks stored; a create beyond gets 507 (0: no limit)")
+    max_db_bytes: int = Field(
+        2_000_000_000, ge=0, description="bytes of the session database; a create beyond "
+        "gets 507 (0: no limit)")
+
+    # Rate limits (app/ratelimit.py), in the `limits` notation: "300/minute", "10/second;
+    # 300/minute" (every one must hold), or "none". Per address: generous, a class shares one.
+    rate_create: str = Field("300/minute", description="creates (networks, datasets, rooms) "
+                             "from one client address")
+    rate_create_total: str = Field("3000/minute", description="creates from all clients")
+    rate_import: str = Field("30/minute", description="imports from one client address")
+    rate_import_total: str = Field("120/minute", description="imports from all clients")
+    rate_train: str = Field("1200/minute", description="train calls from one client address")
+    rate_train_network: str = Field("120/minute", description="train calls on one network")
+    rate_train_total: str = Field("12000/minute", description="train calls from all clients")
+    rate_circuit: str = Field("1200/minute", description="circuit traces from one address")
+    rate_circuit_total: str = Field("6000/minute", description="circuit traces from all "
+                                    "clients")
+
+    @field_validator("rate_create", "rate_create_total", "rate_import", "rate_import_total",
+                     "rate_train", "rate_train_network", "rate_train_total", "rate_circuit",
+                     "rate_circuit_total")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        """A rate the `limits` library reads ("300/minute"), or "none"."""
+        if value.strip().lower() not in ("", "none"):
+            try:
+                parse_many(value)
+            except ValueError as exc:
+                raise ValueError(f"{value!r} is not a rate: write e.g. 300/minute, "
+                                 "10/second;300/minute, or none") from exc
+        return value
 
     @field_validator("db", mode="before")
     @classmethod

@@ -26,7 +26,7 @@ from app.errors import LimitError, error_body
 from app.schemas.training import TrainRequest, TrainResult
 from app.serialize import current_loss, downsample, finite_or_none, state_public
 from app.settings import Settings
-from app.store import Busy, Lease, NotFound, Store, Unavailable
+from app.store import Busy, Lease, NotFound, Session, Store, Unavailable
 from app.trainpool import Job, QueueFull, TrainPool
 from engine.errors import DivergenceError, EngineError
 from engine.nn.network import Network
@@ -78,6 +78,8 @@ def run_on_worker(
 ) -> TrainResult:
     """Send the network to a worker, commit its checkpoints and its end (a dispatcher thread)."""
     with store.edit(network_id, lease=lease) as session:
+        if cancelled.is_set():  # its client left while it waited: no epoch for nobody
+            return _not_run(session, "cancelled: the client went away")
         original = session.network.to_dict()
         started = time.monotonic()
         conn.send({"network": original, "dataset": session.dataset, "epochs": body.epochs,
@@ -114,6 +116,13 @@ def run_on_worker(
         loss_history_epochs=[i + 1 for i in index], stopped_early=reason is not None,
         reason=reason, seconds=seconds,
         state=state.model_copy(update={"updated_at": session.updated_at}))
+
+
+def _not_run(session: Session, reason: str) -> TrainResult:
+    state = state_public(session)
+    return TrainResult(
+        loss=state.loss, step=session.network.step, epochs=0, loss_history=[],
+        loss_history_epochs=[], stopped_early=True, reason=reason, seconds=0.0, state=state)
 
 
 async def start_training(

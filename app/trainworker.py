@@ -24,7 +24,7 @@ import numpy as np
 from app.errors import LimitError
 from app.predict import grid_prediction, with_neuron_maps
 from app.schemas.training import LiveOptions
-from app.serialize import finite_or_none
+from app.serialize import finite_or_none, held_out_loss
 from engine.allocator import keep_freed_memory
 from engine.data.datasets import Dataset
 from engine.errors import DivergenceError, EngineError
@@ -59,7 +59,7 @@ def live_snapshot(net: Network, data: Dataset, live: LiveOptions) -> dict[str, A
             return {}
         if live.neurons:  # maps too large for the grid, or overflowing: the grid alone
             with suppress(EngineError, LimitError):
-                grid = with_neuron_maps(net, grid)
+                grid = with_neuron_maps(net, grid, data.features)
         out["grid"] = grid.model_dump(mode="json")
     return out
 
@@ -87,7 +87,7 @@ class Run:
 
     def __init__(self, conn: Connection, net: Network, data: Dataset, job: dict[str, Any]
                  ) -> None:
-        self.conn, self.net, self.epochs = conn, net, job["epochs"]
+        self.conn, self.net, self.data, self.epochs = conn, net, data, job["epochs"]
         self.streaming: bool = job["progress"]
         self.max_seconds: float = job["max_seconds"]
         live = LiveOptions.model_validate(job["live"]) if job["live"] else None
@@ -122,9 +122,11 @@ class Run:
         due = epoch % self.every == 0 or now - self.last_sent >= PROGRESS_MAX_SECONDS
         if self.streaming and (last or (due and now - self.last_sent >= PROGRESS_MIN_SECONDS)):
             self.last_sent = now
+            held_out = {} if self.data.test_inputs is None else {"test_loss": held_out_loss(
+                self.net, self.data)}
             self.conn.send(("progress", {
                 "epoch": epoch, "epochs": self.epochs, "loss": finite_or_none(loss),
-                **self.pacer.extras(now, last)}))
+                **held_out, **self.pacer.extras(now, last)}))
         return True
 
 

@@ -10,7 +10,7 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 
-from app.csvcheck import check_csv, check_width
+from app.csvcheck import MAX_NAME_CHARS, check_csv, check_width
 from app.errors import LimitError
 from app.schemas.datasets import DatasetCreate
 from engine.data.datasets import Dataset, dataset_from_rows, parse_csv
@@ -27,7 +27,8 @@ def _columns(text: str | None) -> list[str | int] | None:
 
 @dataclass(frozen=True)
 class CsvQuery:
-    """Column choices of a `text/csv` body, given as query parameters."""
+    """Column choices of an upload: query parameters (text/csv), or form fields or query
+    parameters (multipart)."""
 
     input_columns: str | None = None
     target_columns: str | None = None
@@ -70,7 +71,7 @@ def _parse(text: str, inputs: list[str | int] | None, targets: list[str | int] |
            name: str, max_neurons: int, class_column: str | int | None = None) -> Dataset:
     """The engine's CSV parser, behind the bounds JSON rows get from their schema."""
     check_csv(text, 2 * max_neurons)
-    dataset = parse_csv(text, input_columns=inputs, target_columns=targets, name=name[:64],
+    dataset = parse_csv(text, input_columns=inputs, target_columns=targets, name=name,
                         class_column=class_column)
     check_width(dataset, max_neurons)
     return dataset
@@ -79,27 +80,41 @@ def _parse(text: str, inputs: list[str | int] | None, targets: list[str | int] |
 async def dataset_from_upload(request: Request, kind: str, max_neurons: int,
                               query: CsvQuery) -> Dataset:
     """CSV from a multipart `file` field (with optional column choices) or a raw text body."""
-    name, inputs, targets, klass = "upload", None, None, None
+    filename = None
     if kind == "multipart/form-data":
         form = await _form(request)
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
             raise LimitError("file: attach the CSV as a multipart field named 'file'")
         raw = await upload.read()
-        inputs = _columns(_text_field(form.get("input_columns")))
-        targets = _columns(_text_field(form.get("target_columns")))
-        klass = _class_column(_text_field(form.get("class_column")))
-        name = _text_field(form.get("name")) or upload.filename or name
+        query = _merge(form, query)
+        filename = upload.filename
     else:
         raw = await request.body()
-        inputs, targets = _columns(query.input_columns), _columns(query.target_columns)
-        klass = _class_column(query.class_column)
-        name = query.name or name
+    if query.name is not None and len(query.name) > MAX_NAME_CHARS:
+        raise LimitError(f"name: {len(query.name)} characters exceed the limit of "
+                         f"{MAX_NAME_CHARS}")
+    name = query.name or (filename or "upload")[:MAX_NAME_CHARS]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DatasetError("the file is not UTF-8 text (save the CSV as UTF-8)") from exc
-    return await run_in_threadpool(_parse, text, inputs, targets, name, max_neurons, klass)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # CR-only files (old Mac Excel)
+    return await run_in_threadpool(
+        _parse, text, _columns(query.input_columns), _columns(query.target_columns), name,
+        max_neurons, _class_column(query.class_column))
+
+
+def _merge(form: FormData, query: CsvQuery) -> CsvQuery:
+    """Column choices from form fields or the query string (either, not both)."""
+    values: dict[str, str | None] = {}
+    for field in ("input_columns", "target_columns", "name", "class_column"):
+        in_form, in_query = _text_field(form.get(field)), getattr(query, field)
+        if in_form is not None and in_query is not None:
+            raise LimitError(f"{field}: given both as a form field and in the query; "
+                             "give it once")
+        values[field] = in_form if in_form is not None else in_query
+    return CsvQuery(**values)
 
 
 def _text_field(value: object) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-SUITES = ("engine", "api", "page", "follow", "classroom")
+SUITES = ("engine", "api", "wire", "page", "follow", "classroom")
 
 
 def main() -> int:

@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from app.csvcheck import MAX_NAME_CHARS
 from app.deps import SettingsDep, StoreDep
 from app.errors import LimitError
 from app.jsonbody import parse_json
@@ -19,8 +20,11 @@ from app.uploads import CsvQuery, dataset_from_json, dataset_from_upload
 from engine.data.datasets import DATASET_NAMES, describe_builtin
 
 CsvParam = Annotated[str | None, Query(
-    max_length=4096, description="text/csv bodies only: comma-separated names or indices "
-    "(input_columns, target_columns), one class_column, or the dataset's name")]
+    max_length=4096, description="CSV uploads (text/csv, or multipart instead of the form "
+    "field): comma-separated names or indices (input_columns, target_columns), or one "
+    "class_column")]
+NameParam = Annotated[str | None, Query(
+    max_length=MAX_NAME_CHARS, description="CSV uploads: the dataset's name")]
 
 router = APIRouter(prefix="/api/datasets", tags=["datasets"], responses=errors(422))
 
@@ -47,7 +51,7 @@ def list_datasets() -> list[NamedDatasetPublic]:
              openapi_extra=UPLOAD_DOC, responses=errors(413))
 async def create_dataset(request: Request, store: StoreDep, settings: SettingsDep,
                          input_columns: CsvParam = None, target_columns: CsvParam = None,
-                         name: CsvParam = None, class_column: CsvParam = None
+                         name: NameParam = None, class_column: CsvParam = None
                          ) -> DatasetPublic:
     """Store CSV (multipart `file` or a `text/csv` body) or JSON rows; answer with its id.
 
@@ -61,6 +65,10 @@ async def create_dataset(request: Request, store: StoreDep, settings: SettingsDe
     if kind in ("multipart/form-data", "text/csv", "text/plain"):
         query = CsvQuery(input_columns, target_columns, name, class_column)
         dataset = await dataset_from_upload(request, kind, settings.max_neurons, query)
+    elif kind != "application/json" and not kind.endswith("+json"):
+        raise LimitError(f"body: send JSON rows with the header Content-Type: "
+                         f"application/json, or CSV as text/csv or multipart (this request's "
+                         f"Content-Type: {kind or 'none'})")
     else:
         raw = parse_json(await request.body(), "the body (or, for CSV, send text/csv)")
         try:

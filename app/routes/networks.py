@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 from starlette.concurrency import run_in_threadpool
 
 from app import broadcast
-from app.build import apply_update, build_network, import_session
+from app.build import apply_update, build_network
 from app.deps import EventsDep, NetworkId, RoomsDep, SettingsDep, StoreDep
+from app.imports import import_document
 from app.schemas.common import MAX_SAMPLES, errors
 from app.schemas.datasets import DataRows
 from app.schemas.networks import (
@@ -17,9 +18,12 @@ from app.schemas.networks import (
     NetworkState,
     NetworkUpdate,
 )
-from app.schemas.sessions import SessionExport, SessionImport
+from app.schemas.sessions import SessionExport
 from app.serialize import MAX_INLINE_ROWS, data_rows, export_public, state_public
 from app.store import Lease
+
+IMPORT_DOC: dict[str, Any] = {"requestBody": {"required": True, "content": {
+    "application/json": {"schema": {"$ref": "#/components/schemas/SessionImport"}}}}}
 
 router = APIRouter(prefix="/api/networks", tags=["networks"], responses=errors(422))
 
@@ -97,9 +101,12 @@ def export_network(network_id: NetworkId, store: StoreDep) -> SessionExport:
 
 
 @router.post("/import", status_code=status.HTTP_201_CREATED, summary="Import a session",
-             responses=errors(413))
-def import_network(body: SessionImport, store: StoreDep, settings: SettingsDep) -> NetworkState:
-    """Create a new session (new id) from an exported document; exporting it gives it back."""
-    network, dataset = import_session(body, settings)
-    session = store.create(network, dataset, preset=body.preset)
+             responses=errors(413), openapi_extra=IMPORT_DOC)
+async def import_network(request: Request, store: StoreDep, settings: SettingsDep
+                         ) -> NetworkState:
+    """Create a new session (new id) from an exported document; exporting it gives it back.
+
+    Read and parsed off the event loop, one import at a time (app/imports.py).
+    """
+    session = await import_document(request, store, settings)
     return state_public(session)

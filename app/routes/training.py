@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
@@ -15,8 +15,8 @@ from app.deps import EventsDep, NetworkId, SettingsDep, StoreDep, TrainPoolDep
 from app.errors import LimitError
 from app.events import EventBus
 from app.openapi import sse_schema
-from app.predict import parse_rows, predict_grid, predict_rows
-from app.schemas.common import MAX_ABS_VALUE, MAX_GRID_RESOLUTION, errors
+from app.predict import parse_rows, plane_width, predict_grid, predict_rows
+from app.schemas.common import MAX_ABS_VALUE, MAX_GRID_RESOLUTION, MAX_QUERY_CHARS, errors
 from app.schemas.networks import NetworkState
 from app.schemas.training import (
     MAX_MATRIX_NUMBERS,
@@ -24,11 +24,12 @@ from app.schemas.training import (
     PredictRequest,
     ResetRequest,
     StepRequest,
+    TraceLayersOut,
     TraceOut,
     TrainRequest,
     TrainResult,
 )
-from app.serialize import state_public, trace_json
+from app.serialize import state_public, trace_json, trace_layers_json
 from app.store import Lease, Store
 from app.training import check_epochs, check_live, train_events, train_watching
 
@@ -40,8 +41,8 @@ SSE_DOC: dict[int | str, dict[str, Any]] = {200: {
                    "(StartEvent), `queued` (QueuedEvent) while every training worker is "
                    "busy, `progress` (ProgressEvent: {epoch, epochs, loss}, plus "
                    "`weights`, `biases` and/or `grid` when `live` asks) …, then `result` "
-                   "(TrainResult) or `error` (ErrorEvent). Each event's `data` is one JSON "
-                   "document of the schema named in `x-sse-events`.",
+                   "(TrainResult) or `error` (ErrorEvent); each event's `data` is one JSON "
+                   "document of that schema.",
     "content": {"text/event-stream": {"schema": sse_schema()}},
 }}
 Bound = Annotated[float | None, Query(ge=-MAX_ABS_VALUE, le=MAX_ABS_VALUE, allow_inf_nan=False)]
@@ -54,7 +55,11 @@ Bound = Annotated[float | None, Query(ge=-MAX_ABS_VALUE, le=MAX_ABS_VALUE, allow
 INLINE_WORK = 4096
 
 
-def _step(store: Store, network_id: str, body: StepRequest, lease: Lease) -> bytes:
+Form = Literal["edges", "layers"]
+FORMS = {"edges": trace_json, "layers": trace_layers_json}
+
+
+def _step(store: Store, network_id: str, body: StepRequest, lease: Lease, form: Form) -> bytes:
     with store.edit(network_id, lease=lease, release=True) as session:
         check_sample(session.dataset, body.sample, body.focus)
         if body.matrices:
@@ -62,7 +67,7 @@ def _step(store: Store, network_id: str, body: StepRequest, lease: Lease) -> byt
         trace = session.network.trace_step(
             session.dataset.inputs, session.dataset.targets, phase=body.phase,
             sample=body.sample, focus=body.focus)
-        return trace_json(network_id, trace, matrices=body.matrices)
+        return FORMS[form](network_id, trace, matrices=body.matrices)
 
 
 def check_matrices(layers: tuple[int, ...], samples: int) -> None:
@@ -75,29 +80,35 @@ def check_matrices(layers: tuple[int, ...], samples: int) -> None:
 
 
 @router.post("/{network_id}/step", summary="Run forward, backward, update or all",
-             response_model=TraceOut, responses=CHANGES)
+             response_model=TraceOut | TraceLayersOut, responses=CHANGES)
 async def step(network_id: NetworkId, store: StoreDep, bus: EventsDep,
-               body: StepRequest | None = None) -> Response:
+               body: StepRequest | None = None,
+               form: Annotated[Form, Query(description=(
+                   "edges (default): one JSON object per neuron and per weight (TraceOut); "
+                   "layers: the same numbers as per-layer float64 arrays (TraceLayersOut), "
+                   "about a fifth of the size, what the page asks for"))] = "edges",
+               ) -> Response:
     """Run one phase (and any earlier phase it needs) and return every number it computed.
 
     Forward, backward and update in turn give exactly what one `all` gives. Values of
     nodes are those of the `focus` sample; edge and bias gradients are of the batch loss
-    (or of `sample` alone). Fields a phase has not computed are null.
+    (or of `sample` alone). Fields a phase has not computed are null. A follow room's
+    `trace` event carries the answer in the form its caller asked for.
     """
     body = body or StepRequest()
     async with store.locked(network_id) as lease:
         work = store.work(network_id)
         if store.inline_ok and work is not None and work <= INLINE_WORK:
-            content = _step(store, network_id, body, lease)
+            content = _step(store, network_id, body, lease, form)
         else:
-            content = await run_in_threadpool(_step, store, network_id, body, lease)
+            content = await run_in_threadpool(_step, store, network_id, body, lease, form)
     broadcast.trace(bus, network_id, content)
     return Response(content, media_type="application/json")
 
 
 def _inputs(store: Store, network_id: str) -> int:
     with store.view(network_id) as session:
-        return session.network.spec.layers[0]
+        return plane_width(session.network, session.dataset)
 
 
 @router.post("/{network_id}/train", summary="Train for some epochs",
@@ -165,8 +176,9 @@ def predict(
     resolution: Annotated[int | None, Query(
         ge=2, le=MAX_GRID_RESOLUTION, description="grid points per axis (default 50)")] = None,
     x_min: Bound = None, x_max: Bound = None, y_min: Bound = None, y_max: Bound = None,
-    inputs: Annotated[str | None, Query(max_length=100_000,
-                                        description="JSON rows, e.g. [[2,3]]")] = None,
+    inputs: Annotated[str | None, Query(
+        max_length=MAX_QUERY_CHARS,
+        description="JSON rows, e.g. [[2,3]]; more rows: POST …/predict")] = None,
     neurons: Annotated[bool, Query(description="also each hidden and output neuron's map "
                                                "over the grid")] = False,
 ) -> PredictOut:

@@ -36,6 +36,7 @@ class CircuitTraceRequest(BaseModel):
     values: dict[InputName, InputValue] = Field(
         default_factory=dict, max_length=MAX_INPUTS,
         description="one finite number for every variable of the expression, and no others",
+        json_schema_extra={"additionalProperties": False},  # names match the pattern
     )
     decompose: bool = Field(False, description="build sigmoid, tanh, relu from elementary gates")
     step_size: float | None = Field(

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any
+from functools import cache
+from typing import Annotated, Any, get_args
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from engine.nn.spec import MAX_SEED
 
@@ -19,16 +20,48 @@ MAX_ABS_VALUE = 1e9  # any weight, bias, input or target
 MAX_LEARNING_RATE = 1000.0
 MAX_REGULARIZATION_RATE = 100.0
 MAX_NOISE = 10.0  # of a named dataset
+MAX_QUERY_CHARS = 20_000  # one query parameter (predict?inputs=); longer input rows go by POST
 
 
 class Strict(BaseModel):
     """Request base: unknown fields refused, floats finite, no type coercion (strict).
 
     Strict: `true` is not a number, `"7"` not an integer, `"yes"` not a bool; a JSON integer
-    is still a valid float, and (JSON's own semantics) `7.0` is a valid integer (see `Int`).
+    is still a valid float, and (JSON's own semantics, which the OpenAPI schema follows) `7.0`
+    is a valid integer: a number with a zero fraction becomes an int in integer fields.
     """
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, strict=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _whole_numbers_as_integers(cls, data: Any) -> Any:
+        names = _integer_fields(cls)
+        if not names or not isinstance(data, dict):
+            return data
+        return {key: _whole(value) if key in names else value for key, value in data.items()}
+
+
+def _holds_int(annotation: Any) -> bool:
+    """Whether a field's type takes integers (int, int | None, list[int], str | int …)."""
+    if annotation is int:
+        return True
+    return any(_holds_int(arg) for arg in get_args(annotation))
+
+
+@cache
+def _integer_fields(model: type[BaseModel]) -> frozenset[str]:
+    return frozenset(name for name, field in model.model_fields.items()
+                     if _holds_int(field.annotation))
+
+
+def _whole(value: Any) -> Any:
+    """7.0 → 7 (also inside lists); any other value unchanged for the strict check."""
+    if type(value) is float and value.is_integer():
+        return int(value)
+    if type(value) is list:
+        return [_whole(item) for item in value]
+    return value
 
 
 class Public(BaseModel):
@@ -50,23 +83,13 @@ def _check_finite(value: Any) -> Any:
     return value
 
 
-def _whole_number(value: Any) -> Any:
-    """7.0 → 7: JSON (and JSON Schema) count a number with a zero fraction as an integer."""
-    if type(value) is float and value.is_integer():
-        return int(value)
-    return value
-
-
-Int = Annotated[int, BeforeValidator(_whole_number)]
-"""An integer field of a request: 7 or 7.0, never 7.5, "7" or true."""
-
 Value = Annotated[
     float, Field(ge=-MAX_ABS_VALUE, le=MAX_ABS_VALUE, allow_inf_nan=False,
                  description=f"a finite number, |x| ≤ {MAX_ABS_VALUE:g}")
 ]
 Row = Annotated[list[Value], Field(min_length=1, max_length=MAX_NEURONS)]
 Rows = Annotated[list[Row], Field(min_length=1, max_length=MAX_SAMPLES)]
-Seed = Annotated[Int, Field(ge=0, le=MAX_SEED)]
+Seed = Annotated[int, Field(ge=0, le=MAX_SEED)]
 FiniteJson = Annotated[dict[str, Any], AfterValidator(_check_finite)]
 
 

@@ -6,10 +6,19 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from app.schemas.common import MAX_NEURONS, MAX_SAMPLES, Int, Public, Rows, Strict, Value
+from app.schemas.common import MAX_NEURONS, MAX_SAMPLES, Public, Rows, Strict, Value
+from app.schemas.rules import (
+    any_given,
+    at_most_one,
+    given,
+    nonempty,
+    only_with,
+    rules,
+    together,
+)
 
 Column = Annotated[str, Field(min_length=1, max_length=64)]
-ColumnRef = Column | Annotated[Int, Field(ge=0, lt=2 * MAX_NEURONS)]
+ColumnRef = Column | Annotated[int, Field(ge=0, lt=2 * MAX_NEURONS)]
 WideRows = Annotated[
     list[Annotated[list[Value], Field(min_length=1, max_length=2 * MAX_NEURONS)]],
     Field(min_length=1, max_length=MAX_SAMPLES),
@@ -20,12 +29,16 @@ class DatasetCreate(Strict):
     """Either `inputs` + `targets` rows, or `rows` with `input_columns`/`target_columns`."""
 
     model_config = Strict.model_config | {
-        "json_schema_extra": {"examples": [
-            {"name": "and", "inputs": [[0, 0], [0, 1], [1, 0], [1, 1]],
-             "targets": [[0], [0], [0], [1]]},
-            {"name": "f", "columns": ["c", "f"], "rows": [[0, 32], [100, 212]],
-             "input_columns": ["c"], "target_columns": ["f"]},
-        ]}
+        "json_schema_extra": rules(
+            together("inputs", "targets"), any_given("inputs", "rows"),
+            at_most_one(("inputs", "targets"), "rows"),
+            only_with("class_column", needs=given("rows"), refuses=nonempty("target_columns")),
+            examples=[
+                {"name": "and", "inputs": [[0, 0], [0, 1], [1, 0], [1, 1]],
+                 "targets": [[0], [0], [0], [1]]},
+                {"name": "f", "columns": ["c", "f"], "rows": [[0, 32], [100, 212]],
+                 "input_columns": ["c"], "target_columns": ["f"]},
+            ])
     }
 
     name: Column = "upload"
@@ -62,6 +75,11 @@ class DatasetInfo(Public):
     targets: list[list[float]] | None = None
     bounds: list[list[float]] | None = Field(
         None, description="[[x_min, x_max], [y_min, y_max]] for 2-input data (grid of predict)")
+    test_samples: int = Field(0, description="held-out rows (not in `samples`)")
+    features: list[str] = Field(default_factory=list,
+                                description="derived input columns after x1, x2, if any")
+    test_inputs: list[list[float]] | None = Field(None, description="held-out rows, when small")
+    test_targets: list[list[float]] | None = None
 
 
 class DataRows(Public):

@@ -13,7 +13,6 @@ from app.schemas.common import (
     MAX_NOISE,
     MAX_REGULARIZATION_RATE,
     MAX_SAMPLES,
-    Int,
     Public,
     Rows,
     Seed,
@@ -21,8 +20,11 @@ from app.schemas.common import (
     Value,
 )
 from app.schemas.datasets import DatasetInfo
-from engine.data.datasets import DATASET_NAMES, MAX_CLASSES, MIN_CLASSES
+from app.schemas.rules import any_given, at_most_one, rules, together
+from engine.data.datasets import DATASET_NAMES, MAX_CLASSES, MAX_TEST_RATIO, MIN_CLASSES
+from engine.data.features import FEATURE_NAMES
 from engine.nn import spec
+from engine.presets import PRESETS
 
 # The engine's tables name everything; these enumerations are made from them (a type checker
 # sees plain strings: it cannot read a Literal built at run time).
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
     Regularization: TypeAlias = str
     Init: TypeAlias = str
     DatasetName: TypeAlias = str
+    PresetName: TypeAlias = str
 else:
     Activation = Literal[spec.ACTIVATION_NAMES]
     Loss = Literal[spec.LOSS_NAMES]
@@ -42,8 +45,9 @@ else:
     Regularization = Literal[spec.REGULARIZATIONS]
     Init = Literal[spec.INITS]
     DatasetName = Literal[DATASET_NAMES]
+    PresetName = Literal[tuple(PRESETS)]
 
-LayerSize = Annotated[Int, Field(ge=1, le=MAX_NEURONS)]
+LayerSize = Annotated[int, Field(ge=1, le=MAX_NEURONS)]
 Rate = Annotated[float, Field(gt=0, le=MAX_LEARNING_RATE, allow_inf_nan=False)]
 Matrix = Annotated[list[Annotated[list[Value], Field(max_length=MAX_NEURONS)]],
                    Field(max_length=MAX_NEURONS)]
@@ -54,9 +58,16 @@ class NamedDataset(Strict):
     """One of the built-in datasets, generated on the server."""
 
     name: DatasetName
-    samples: Int | None = Field(None, ge=1, le=MAX_SAMPLES, description="default: its own")
+    samples: int | None = Field(None, ge=1, le=MAX_SAMPLES, description="default: its own")
     noise: float = Field(0.0, ge=0, le=MAX_NOISE, allow_inf_nan=False)
     seed: Seed = 0
+    features: list[Literal[FEATURE_NAMES]] = Field(  # type: ignore[valid-type]
+        default_factory=list, max_length=len(FEATURE_NAMES),
+        description="derived inputs after x1, x2 (2-input datasets): x1_squared, x2_squared, "
+                    "x1_x2, sin_x1, sin_x2; the input layer then has 2 + len(features) neurons")
+    test_ratio: float = Field(0.0, ge=0, le=MAX_TEST_RATIO, allow_inf_nan=False,
+                              description="share of the rows held out for testing (never "
+                                          "trained on; the state reports their test_loss)")
     classes: int | None = Field(None, ge=MIN_CLASSES, le=MAX_CLASSES, description=(
         "multi-class sets (blobs, spirals) only: the number of classes, one one-hot target "
         "column each (default 3)"))
@@ -74,8 +85,8 @@ class SpecFields(Strict):
         None, description="one bool for all, or one per non-input layer")
     loss: Loss | None = Field(None, description=(
         "per sample: half_sse ½Σ(t−o)², mse mean of (o−t)² over outputs, bce (sigmoid or "
-        "softmax output), cross_entropy −Σ t·log o (softmax or sigmoid output); default "
-        "mse"))
+        "softmax output), cross_entropy −Σ t·log o (softmax output, or 2+ sigmoid outputs; "
+        "one sigmoid output: use bce); default mse"))
     reduction: Reduction | None = Field(None, description="per-sample losses (and their "
                                         "gradients) averaged or summed; default mean")
     learning_rate: Rate | None = Field(None, description="step size η; default 0.1")
@@ -102,18 +113,26 @@ class SpecFields(Strict):
 
 
 class NetworkCreate(SpecFields):
-    """A preset (with any spec field overridden) or a full spec, plus the data to learn."""
+    """A preset (with any spec field overridden) or a full spec, plus the data to learn.
+
+    A preset or layers; data from the preset or exactly one of dataset, dataset_id,
+    inputs + targets.
+    """
 
     model_config = Strict.model_config | {
-        "json_schema_extra": {"examples": [
-            {"preset": "two-two-one"},
-            {"preset": "two-two-one", "learning_rate": 0.1},
-            {"layers": [2, 4, 1], "activations": ["tanh", "sigmoid"], "loss": "bce",
-             "dataset": {"name": "xor", "samples": 200, "seed": 1}, "seed": 7},
-        ]}
+        "json_schema_extra": rules(
+            any_given("preset", "layers"), together("inputs", "targets"),
+            any_given("preset", "dataset", "dataset_id", "inputs"),
+            at_most_one("dataset", "dataset_id", ("inputs", "targets")),
+            examples=[
+                {"preset": "two-two-one"},
+                {"preset": "two-two-one", "learning_rate": 0.1},
+                {"layers": [2, 4, 1], "activations": ["tanh", "sigmoid"], "loss": "bce",
+                 "dataset": {"name": "xor", "samples": 200, "seed": 1}, "seed": 7},
+            ])
     }
 
-    preset: str | None = Field(None, max_length=64, description="see GET /api/presets")
+    preset: PresetName | None = Field(None, description="see GET /api/presets")
     weights: list[Matrix] | None = Field(
         None, max_length=MAX_LAYERS,
         description="weights[k] enters layer k+1, indexed [target][source]")
@@ -151,29 +170,32 @@ class NetworkCreate(SpecFields):
 class WeightEdit(Strict):
     """Set one weight: the edge entering `layer` from `source` to `target`."""
 
-    layer: Int = Field(ge=1, le=MAX_LAYERS - 1)
-    source: Int = Field(ge=0, lt=MAX_NEURONS)
-    target: Int = Field(ge=0, lt=MAX_NEURONS)
+    layer: int = Field(ge=1, le=MAX_LAYERS - 1)
+    source: int = Field(ge=0, lt=MAX_NEURONS)
+    target: int = Field(ge=0, lt=MAX_NEURONS)
     value: Value
 
 
 class BiasEdit(Strict):
     """Set the bias of neuron `index` of `layer` (1 = first hidden layer)."""
 
-    layer: Int = Field(ge=1, le=MAX_LAYERS - 1)
-    index: Int = Field(ge=0, lt=MAX_NEURONS)
+    layer: int = Field(ge=1, le=MAX_LAYERS - 1)
+    index: int = Field(ge=0, lt=MAX_NEURONS)
     value: Value
 
 
 class NetworkUpdate(Strict):
-    """Any of: a new learning rate, one weight, one bias, new data rows."""
+    """Any of: a new learning rate, one weight, one bias, new data rows (inputs + targets)."""
 
     model_config = Strict.model_config | {
-        "json_schema_extra": {"examples": [
-            {"learning_rate": 0.1},
-            {"weight": {"layer": 2, "source": 0, "target": 0, "value": 0.5}},
-            {"inputs": [[1, 1]], "targets": [[0]]},
-        ]}
+        "json_schema_extra": rules(
+            any_given("learning_rate", "weight", "bias", "inputs"),
+            together("inputs", "targets"),
+            examples=[
+                {"learning_rate": 0.1},
+                {"weight": {"layer": 2, "source": 0, "target": 0, "value": 0.5}},
+                {"inputs": [[1, 1]], "targets": [[0]]},
+            ])
     }
 
     learning_rate: Rate | None = None
@@ -205,6 +227,7 @@ class NetworkState(Public):
     learning_rate: float
     step: int = Field(description="updates applied")
     loss: float | None = Field(description="loss over the whole dataset at these weights")
+    test_loss: float | None = Field(None, description="loss over the held-out rows, if any")
     loss_history: list[float] = Field(description="loss before each update, ≤ 1,000 points")
     loss_history_steps: list[int] = Field(description="step of each loss_history point")
     spec: dict[str, Any]

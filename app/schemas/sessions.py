@@ -16,7 +16,6 @@ from app.schemas.common import (
     MAX_LAYERS,
     MAX_NEURONS,
     MAX_SAMPLES,
-    Int,
     Public,
     Rows,
     Seed,
@@ -26,6 +25,7 @@ from app.schemas.networks import (
     BiasRow,
     LayerSize,
     Matrix,
+    PresetName,
     SpecFields,
 )
 
@@ -62,7 +62,7 @@ class PendingDoc(Strict):
 
     key: str = Field(max_length=64)
     backward_done: bool = False
-    grad_sample: Int | None = Field(None, ge=0, lt=MAX_SAMPLES)
+    grad_sample: int | None = Field(None, ge=0, lt=MAX_SAMPLES)
 
 
 class NetworkDoc(Strict):
@@ -76,7 +76,7 @@ class NetworkDoc(Strict):
     initial_seed: Seed | None = Field(None, description="the seed reset() returns to")
     optimizer_state: dict[Annotated[str, Field(max_length=16)], OptimizerArrays] = Field(
         default_factory=dict, max_length=4)
-    step: Int = Field(0, ge=0, le=MAX_STEP, description="updates applied")
+    step: int = Field(0, ge=0, le=MAX_STEP, description="updates applied")
     loss_history: list[Finite] = Field(
         default_factory=list, max_length=MAX_HISTORY,
         description=f"loss before each update (an export carries the last {MAX_HISTORY:,})")
@@ -103,14 +103,18 @@ class DatasetDoc(Strict):
     targets: Rows
     input_names: list[Name] | None = Field(None, max_length=MAX_NEURONS)
     target_names: list[Name] | None = Field(None, max_length=MAX_NEURONS)
+    test_inputs: Rows | None = Field(None, description="held-out rows (a train/test split)")
+    test_targets: Rows | None = None
+    features: list[Name] | None = Field(None, max_length=5,
+                                        description="derived input columns after x1, x2")
 
 
 class SessionImport(Strict):
     """A document from GET /api/networks/{id}/export."""
 
     format: Literal["backprop-viz/session"] = FORMAT
-    version: Int = Field(1, ge=1, le=1)
-    preset: str | None = Field(None, max_length=64)
+    version: int = Field(1, ge=1, le=1)
+    preset: PresetName | None = None
     network: NetworkDoc
     dataset: DatasetDoc
 

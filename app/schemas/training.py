@@ -10,13 +10,13 @@ from app.schemas.common import (
     MAX_EPOCHS,
     MAX_GRID_RESOLUTION,
     MAX_SAMPLES,
-    Int,
     Public,
     Rows,
     Seed,
     Strict,
 )
 from app.schemas.networks import NetworkState
+from app.schemas.rules import given, rules
 
 Phase = Literal["forward", "backward", "update", "all"]
 
@@ -34,8 +34,8 @@ class StepRequest(Strict):
 
     phase: Phase = Field("all", description="forward, backward, update, or all three; "
                          "a phase runs any earlier one it needs")
-    sample: Int | None = Field(None, ge=0, lt=MAX_SAMPLES, description="absent: whole batch")
-    focus: Int | None = Field(None, ge=0, lt=MAX_SAMPLES, description="default: sample, else 0")
+    sample: int | None = Field(None, ge=0, lt=MAX_SAMPLES, description="absent: whole batch")
+    focus: int | None = Field(None, ge=0, lt=MAX_SAMPLES, description="default: sample, else 0")
     matrices: bool = Field(False, description="also every sample's z, a, grad_z and grad_a, "
                            "layer by layer (`matrices`), for networks whose samples × neurons "
                            f"is at most {MAX_MATRIX_NUMBERS:,}")
@@ -127,12 +127,60 @@ class TraceOut(Public):
         None, description="with `matrices: true` only: every sample's node values per layer")
 
 
+class LayerOut(Public):
+    """One layer of the compact (`?form=layers`) trace: each array is base64 of
+    little-endian float64 (row-major), null where the phase has not computed it."""
+
+    layer: int = Field(description="0 = inputs; a weight matrix enters this layer")
+    size: int = Field(description="neurons in the layer: the length of each node vector")
+    shape: list[int] | None = Field(None, description="[targets, sources] of the matrices "
+                                    "(null in layer 0)")
+    z: str | None = Field(description="the focus sample's pre-activations")
+    a: str | None = Field(description="the focus sample's activations (inputs in layer 0)")
+    grad_z: str | None = Field(description="∂L/∂z of the focus sample")
+    grad_a: str | None = Field(description="∂L/∂a of the focus sample")
+    bias: str | None = Field(None, description="biases before the update")
+    grad_bias: str | None = Field(None, description="∂L/∂b (as `grad_bias` of a node)")
+    new_bias: str | None = Field(None, description="biases after the update")
+    weights: str | None = Field(None, description="[target][source]; an edge's `weight`")
+    grad_weights: str | None = Field(None, description="an edge's `grad`")
+    new_weights: str | None = Field(None, description="an edge's `new_weight`")
+    weight_optimizer: dict[str, str] | None = Field(
+        None, description="optimizer state after the update, shaped like `weights`")
+    bias_optimizer: dict[str, str] | None = Field(
+        None, description="optimizer state after the update, shaped like `bias`")
+
+
+class TraceLayersOut(Public):
+    """The same numbers as TraceOut as per-layer arrays (`?form=layers`): what the page asks
+    for. An edge's `signal` is not sent: it is `weights[t][s] · a[s]` of the layer below."""
+
+    form: Literal["layers"] = Field(description="tells this form from TraceOut")
+    network_id: str | None = Field(description="null in a follow room's events")
+    phase: Phase = Field(description="the phase asked for")
+    phases_run: list[str] = Field(description="what was computed, in order")
+    step: int = Field(description="updates applied after this call")
+    loss: float | None = Field(description="as in TraceOut")
+    sample_losses: list[float] | None = Field(description="each sample's own loss")
+    focus: int = Field(description="the sample whose node values the layers show")
+    sample: int | None = Field(description="the one sample the gradients are of")
+    outputs: list[float] | None = Field(description="the focus sample's outputs")
+    targets: list[float] | None = Field(description="the focus sample's targets")
+    layers: list[LayerOut] = Field(description="every layer, inputs (0) first")
+    matrices: list[LayerMatrices] | None = Field(
+        None, description="with `matrices: true` only: as in TraceOut")
+
+
 class LiveOptions(Strict):
     """Extras for streamed `progress` events: the first, then at most one every ~0.5 s, the last."""
 
+    model_config = Strict.model_config | {"json_schema_extra": rules({"anyOf": [
+        {"required": ["weights"], "properties": {"weights": {"const": True}}},
+        given("grid_resolution")]})}
+
     weights: bool = Field(False, description="current `weights` and `biases`, indexed as in "
                                              "the network state")
-    grid_resolution: Int | None = Field(
+    grid_resolution: int | None = Field(
         None, ge=2, le=MAX_GRID_RESOLUTION,
         description="a `grid` of predictions, as GET …/predict?resolution=N answers "
                     "(1- or 2-input networks only)")
@@ -149,17 +197,24 @@ class LiveOptions(Strict):
 
 
 class TrainRequest(Strict):
-    """Train for `epochs` passes over the data (full batch unless `batch_size`)."""
+    """Train for `epochs` passes over the data (full batch unless `batch_size`).
+
+    `live` needs a stream: `stream: true` (the schema says so; `Accept: text/event-stream`
+    also streams).
+    """
 
     model_config = Strict.model_config | {
-        "json_schema_extra": {"examples": [{"epochs": 100}, {"epochs": 500, "stream": True},
+        "json_schema_extra": {"anyOf": [
+            {"not": given("live")},
+            {"required": ["stream"], "properties": {"stream": {"const": True}}},
+        ], "examples": [{"epochs": 100}, {"epochs": 500, "stream": True},
                                            {"epochs": 50, "batch_size": 8, "shuffle_seed": 1},
                                            {"epochs": 2000, "stream": True,
                                             "live": {"weights": True, "grid_resolution": 40}}]}
     }
 
-    epochs: Int = Field(ge=1, le=MAX_EPOCHS, description="passes over the data")
-    batch_size: Int | None = Field(None, ge=1, le=MAX_SAMPLES, description="absent: full batch")
+    epochs: int = Field(ge=1, le=MAX_EPOCHS, description="passes over the data")
+    batch_size: int | None = Field(None, ge=1, le=MAX_SAMPLES, description="absent: full batch")
     shuffle_seed: Seed | None = Field(None, description="seed of the mini-batch order, "
                                       "reshuffled each epoch; absent: a random order")
     stream: bool = Field(False, description="answer with Server-Sent Events (progress, result)")
@@ -214,6 +269,7 @@ class ProgressEvent(Public):
     epoch: int
     epochs: int
     loss: float | None
+    test_loss: float | None = Field(None, description="over the held-out rows (a split only)")
     weights: list[list[list[float]]] | None = Field(None, description="as in the state")
     biases: list[list[float] | None] | None = None
     grid: PredictOut | None = Field(None, description="as GET …/predict?resolution=N")

@@ -4,13 +4,9 @@ Policy (also in README, "## API" and "Serving a school"):
 - Every network is one row of `sessions` (network JSON, dataset JSON, version, timestamps);
   every API call that changes a network commits once, so a crash (even kill -9) loses at
   most the call in flight (a training run: its last ~2 s, see app/training.py).
-- A call that changes a network first takes the network's **lease**, a row of `leases`
-  (owner token, expiry). The lease excludes every other call on that network in every
-  process and machine on the store; a process renews the leases it holds every few seconds,
-  so the lease of a killed process runs out after LEASE_SECONDS and the network is free again.
-  Waiting for a lease never holds a thread in the app: a waiter sleeps on the event loop
-  until this process gives the lease back (or, held by another process, asks the database
-  again every few milliseconds), up to `lock_timeout` seconds, then Busy (409).
+- A call that changes a network first takes the network's **lease** (app/store/leases.py):
+  it excludes every other call on that network in every process and machine on the store,
+  and the lease of a killed process runs out after a few seconds.
 - Each row carries a version, bumped by every write. A process caches recent sessions and
   serves one from the cache only while its version is still the row's (one small read),
   so no process ever answers from, or builds on, a stale copy.
@@ -28,92 +24,39 @@ its own size figure; the SQL here is written once, with `?` placeholders.
 
 from __future__ import annotations
 
-import asyncio
-import secrets
 import threading
 import time
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from array import array
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
-from contextlib import AbstractContextManager, asynccontextmanager, contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import Any, Protocol
+from typing import Any
 
-import orjson
-
+from app.store.common import (
+    CHUNK,
+    Busy,
+    NotFound,
+    Sql,
+    Unavailable,
+    WouldBlock,
+    dumps,
+    full_chunks,
+    loads,
+    new_id,
+    tail_of,
+)
+from app.store.leases import Lease, LeaseHolder
 from engine.data.datasets import Dataset
 from engine.nn.network import Network
 
-CHUNK = 512  # losses per history row
+__all__ = ["Busy", "Lease", "NotFound", "Session", "Sql", "Store", "Unavailable", "WouldBlock",
+           "new_id"]
+
 SWEEP_EVERY_SECONDS = 600.0
 TOUCH_EVERY_SECONDS = 60.0
-LEASE_SECONDS = 10.0  # a lease not renewed for this long is free (its holder died)
-RENEW_EVERY_SECONDS = 2.0
-POLL_FIRST_SECONDS, POLL_MAX_SECONDS = 0.002, 0.025  # lease waits: backoff between tries
-LOCAL_RECHECK_SECONDS = 0.25  # a waiter woken by a release in this process rechecks anyway
-
-
-class NotFound(LookupError):
-    """No such session or dataset (never created, deleted, or expired)."""
-
-    def __init__(self, kind: str, ident: str) -> None:
-        super().__init__(f"no {kind} with id {ident!r} (it may have expired)")
-        self.kind = kind
-
-
-class Busy(RuntimeError):
-    """The network is held by another call (usually a training run) for too long."""
-
-
-class WouldBlock(Busy):
-    """`locked(..., wait=False)` found the network's lease taken."""
-
-
-class Unavailable(RuntimeError):
-    """The store's database cannot be reached right now (answered 503; retried later)."""
-
-
-def new_id() -> str:
-    """An unguessable id: 144 random bits, URL-safe."""
-    return secrets.token_urlsafe(18)
-
-
-def dumps(doc: Any) -> str:
-    """JSON text of an engine document (floats written shortest-exact, as json does)."""
-    return orjson.dumps(doc, option=orjson.OPT_SERIALIZE_NUMPY).decode()
-
-
-def loads(text: str | bytes) -> Any:
-    """Inverse of `dumps`."""
-    return orjson.loads(text)
-
-
-def tail_of(history: list[float]) -> bytes:
-    """The losses after the last full chunk, as raw float64."""
-    return array("d", history[len(history) // CHUNK * CHUNK:]).tobytes()
-
-
-def full_chunks(history: list[float]) -> int:
-    """How many full chunks the history fills."""
-    return len(history) // CHUNK
-
-
-class Cursor(Protocol):
-    rowcount: int
-
-    def fetchone(self) -> Any: ...
-
-    def fetchall(self) -> list[Any]: ...
-
-
-class Sql(Protocol):
-    """What an engine hands the shared code: statements with `?` placeholders."""
-
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor: ...
-
-    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> Any: ...
 
 
 @dataclass
@@ -132,36 +75,21 @@ class Session:
     used_at: float = field(default=0.0, repr=False)  # last read or write (for expiry)
 
 
-@dataclass(frozen=True)
-class Lease:
-    """This call's hold on one network (see the module docstring)."""
-
-    ident: str
-    owner: str
-
-
-class Store(ABC):
+class Store(LeaseHolder):
     """All sessions and uploaded datasets of one database; see the module docstring."""
 
-    inline_ok = True  # small steps may run on the event loop (no network round trip)
     # When sessions and datasets were used, and so when they expire. Tests set their own
     # clock instead of sleeping; leases always run on the real time every process shares.
     clock: Callable[[], float] = staticmethod(time.time)
-    lease_seconds = LEASE_SECONDS
 
     def __init__(self, ttl_seconds: float, lock_timeout: float = 30.0,
                  cache_size: int = 256) -> None:
+        super().__init__(lock_timeout)
         self.ttl_seconds = ttl_seconds
-        self.lock_timeout = lock_timeout
         self._cache: OrderedDict[str, Session] = OrderedDict()
         self._cache_size = cache_size
         self._guards: dict[str, threading.Lock] = {}  # in-memory copies being changed
-        self._held: dict[str, Lease] = {}  # leases this process holds, by owner
-        self._wakers: dict[str, list[tuple[asyncio.AbstractEventLoop, asyncio.Event]]] = {}
-        self._mutex = threading.Lock()
         self._next_sweep = 0.0
-        self._renewer: threading.Thread | None = None
-        self._stop = threading.Event()
 
     # -- what an engine provides -----------------------------------------------------------
     @abstractmethod
@@ -181,145 +109,12 @@ class Store(ABC):
         self._start_renewer()
 
     def close(self) -> None:
-        """Stop background work and release what this process holds."""
-        self._stop.set()
-        if self._renewer is not None:
-            self._renewer.join(timeout=10)
-            self._renewer = None
-        self._stop.clear()
+        """Stop background work."""
+        self._stop_renewer()
 
     # -- the schema both engines share -----------------------------------------------------
     def _init_rows(self, db: Sql) -> None:
         db.execute("INSERT INTO sweeps VALUES ('expiry', 0) ON CONFLICT (name) DO NOTHING")
-
-    # -- leases: one writer per network across processes --------------------------------------
-    def try_lock(self, ident: str) -> Lease | None:
-        """Take the network's lease if it is free (or its holder's lease ran out)."""
-        lease, now = Lease(ident, secrets.token_hex(8)), time.time()
-        with self._tx() as db:
-            taken = db.execute(
-                "INSERT INTO leases VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-                "owner = excluded.owner, expires = excluded.expires WHERE leases.expires < ?",
-                (ident, lease.owner, now + self.lease_seconds, now)).rowcount
-        if taken != 1:
-            return None
-        with self._mutex:
-            self._held[lease.owner] = lease
-        return lease
-
-    def _locally_held(self, ident: str) -> bool:
-        with self._mutex:
-            return any(lease.ident == ident for lease in self._held.values())
-
-    def _attempt(self, ident: str) -> Lease | None:
-        """One try; a network this process holds is not asked of the database at all."""
-        return None if self._locally_held(ident) else self.try_lock(ident)
-
-    def _busy(self, ident: str) -> Busy:
-        return Busy(f"network {ident!r} is busy (a training run?); try again later")
-
-    def lock(self, ident: str, wait: bool = True) -> Lease:
-        """The network's lease, waiting (this thread sleeps) up to `lock_timeout`."""
-        deadline, pause = time.monotonic() + self.lock_timeout, POLL_FIRST_SECONDS
-        while (lease := self._attempt(ident)) is None:
-            if not wait:
-                raise WouldBlock(ident)
-            if time.monotonic() > deadline:
-                raise self._busy(ident)
-            time.sleep(pause)
-            pause = min(pause * 2, POLL_MAX_SECONDS)
-        return lease
-
-    async def _attempt_async(self, ident: str) -> Lease | None:
-        if self.inline_ok:  # an in-process database: a try costs microseconds
-            return self._attempt(ident)
-        return await asyncio.to_thread(self._attempt, ident)  # a round trip: off the loop
-
-    async def lock_async(self, ident: str, wait: bool = True) -> Lease:
-        """The network's lease, waiting on the event loop (no thread held) up to the timeout."""
-        deadline, pause = time.monotonic() + self.lock_timeout, POLL_FIRST_SECONDS
-        while (lease := await self._attempt_async(ident)) is None:
-            if not wait:
-                raise WouldBlock(ident)
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise self._busy(ident)
-            if self._locally_held(ident):  # sleep until this process lets it go
-                await self._released(ident, min(left, LOCAL_RECHECK_SECONDS))
-            else:  # held elsewhere: ask the database again soon
-                await asyncio.sleep(pause)
-                pause = min(pause * 2, POLL_MAX_SECONDS)
-        return lease
-
-    async def _released(self, ident: str, timeout: float) -> None:
-        """Wait (on the event loop) until a lease on `ident` in this process is given back."""
-        loop, event = asyncio.get_running_loop(), asyncio.Event()
-        with self._mutex:
-            self._wakers.setdefault(ident, []).append((loop, event))
-        try:
-            await asyncio.wait_for(event.wait(), timeout)
-        except TimeoutError:
-            pass
-        finally:
-            with self._mutex:
-                wakers = self._wakers.get(ident, [])
-                if (loop, event) in wakers:
-                    wakers.remove((loop, event))
-
-    def _wake(self, ident: str) -> None:
-        """Tell this process's waiters for `ident` that its lease is free (from any thread)."""
-        with self._mutex:
-            wakers = self._wakers.pop(ident, [])
-        for loop, event in wakers:
-            loop.call_soon_threadsafe(event.set)
-
-    def unlock(self, lease: Lease) -> None:
-        """Give the lease back (if it is still ours)."""
-        with self._mutex:
-            if self._held.pop(lease.owner, None) is None:
-                return
-        try:
-            with self._tx() as db:
-                db.execute("DELETE FROM leases WHERE id = ? AND owner = ?",
-                           (lease.ident, lease.owner))
-        finally:
-            self._wake(lease.ident)
-
-    @asynccontextmanager
-    async def locked(self, ident: str, wait: bool = True) -> AsyncIterator[Lease]:
-        """`async with store.locked(id) as lease:` the network is this call's meanwhile."""
-        lease = await self.lock_async(ident, wait)
-        try:
-            yield lease
-        finally:
-            if self.inline_ok:
-                self.unlock(lease)
-            else:
-                await asyncio.to_thread(self.unlock, lease)
-
-    def renew(self) -> None:
-        """Push back the expiry of every lease this process holds."""
-        with self._mutex:
-            owners = [lease.owner for lease in self._held.values()]
-        if owners:
-            marks = ", ".join("?" * len(owners))
-            with self._tx() as db:
-                db.execute(f"UPDATE leases SET expires = ? WHERE owner IN ({marks})",
-                           (time.time() + self.lease_seconds, *owners))
-
-    def _start_renewer(self) -> None:
-        if self._renewer is not None:
-            return
-
-        def run() -> None:
-            while not self._stop.wait(RENEW_EVERY_SECONDS):
-                try:
-                    self.renew()
-                except Exception:
-                    continue
-
-        self._renewer = threading.Thread(target=run, name="lease-renewal", daemon=True)
-        self._renewer.start()
 
     # -- the in-memory copies ---------------------------------------------------------------
     def _guard(self, ident: str) -> threading.Lock:
@@ -608,7 +403,12 @@ class Store(ABC):
             db.execute("DELETE FROM rooms WHERE network_id NOT IN (SELECT id FROM sessions)")
         for ident in gone:
             self._forget(ident)
+        if removed:
+            self.reclaim()
         return int(removed)
+
+    def reclaim(self) -> None:  # an optional hook: PostgreSQL's autovacuum does it
+        """Give space freed by deletions back to the file system (engines that can)."""
 
     def maybe_sweep(self) -> bool:
         """Sweep if this store's next sweep is due and no other process claimed it first."""

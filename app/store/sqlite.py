@@ -59,7 +59,27 @@ class Database:
         self._local = threading.local()
         self._checkpointer: threading.Thread | None = None
         self._stop = threading.Event()
+        self._incremental_vacuum()
         self.conn().executescript(SCHEMA)
+
+    def _incremental_vacuum(self) -> None:
+        """Let the file give back the pages a sweep frees (PRAGMA incremental_vacuum).
+
+        Once WAL is on, the mode only changes with a VACUUM: instant on a new file, one
+        rebuild for a file made before.
+        """
+        conn = self.conn()
+        if conn.execute("PRAGMA auto_vacuum").fetchone()[0] == 2:  # already INCREMENTAL
+            return
+        conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
+        with self.write_lock:
+            conn.execute("VACUUM")
+
+    def reclaim(self) -> None:
+        """Give the free pages back to the file system."""
+        with self.write_lock:
+            # execute() would free one page (one step); a script runs it to the end
+            self.conn().executescript("PRAGMA incremental_vacuum;")
 
     def conn(self) -> sqlite3.Connection:
         """This thread's connection (opened on first use)."""
@@ -143,6 +163,9 @@ class SQLiteStore(Store):
     @contextmanager
     def _read(self) -> Iterator[Sql]:
         yield self.db.conn()  # type: ignore[misc]
+
+    def reclaim(self) -> None:
+        self.db.reclaim()
 
     def size_bytes(self) -> int:
         """Pages in use times page size (the WAL not counted)."""

@@ -24,6 +24,11 @@ from engine.circuits.circuit import (
 from engine.circuits.expression import parse_expression
 from engine.circuits.gates import GATES
 
+# The numerical checks run the circuit twice per input: their cost is inputs × gates gate
+# evaluations. 20,000 keeps every neuron of the widest network (64 inputs: 129 × 132) and
+# answers in well under 0.3 s; a sum of 300 variables (300 × 299) is refused up front.
+MAX_CHECK_EVALUATIONS = 20_000
+
 
 @dataclass(frozen=True)
 class WireTrace:
@@ -104,6 +109,13 @@ def trace_circuit(
     if direction not in DIRECTIONS:
         raise CircuitError(f"direction must be 'up' or 'down', not {direction!r}", "direction")
     inputs = check_values(circuit, values)
+    cost = len(inputs) * len(circuit.gates)
+    if cost > MAX_CHECK_EVALUATIONS:
+        raise CircuitError(
+            f"the numerical checks would evaluate {len(inputs)} inputs × "
+            f"{len(circuit.gates)} gates = {cost:,} gates, above the limit of "
+            f"{MAX_CHECK_EVALUATIONS:,}; use fewer variables or a smaller expression",
+            "expression")
     ev = forward(circuit, inputs)
     grads = backward(circuit, ev, output_grad)
     wires = tuple(WireTrace(w.id, w.label, w.kind, ev.values[w.index], grads[w.index])

@@ -12,6 +12,7 @@ and cross-entropy).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from engine.data.features import FEATURE_NAMES, FEATURES, expand
 from engine.data.userdata import (
     MAX_NAME_CHARS,
     check_names,
@@ -34,7 +36,9 @@ DATASET_NAMES = (
 )
 MIN_CLASSES, MAX_CLASSES = 2, 8
 MAX_SAMPLES = 100_000
-DOCUMENT_KEYS = ("name", "inputs", "targets", "input_names", "target_names")
+DOCUMENT_KEYS = ("name", "inputs", "targets", "input_names", "target_names", "test_inputs",
+                 "test_targets", "features")
+MAX_TEST_RATIO = 0.9
 
 
 @dataclass(frozen=True)
@@ -46,23 +50,74 @@ class Dataset:
     targets: np.ndarray  # (m, n_targets) float64
     input_names: tuple[str, ...]
     target_names: tuple[str, ...]
+    # Held-out rows (TF Playground's train/test split): never trained or stepped on, only
+    # measured. `inputs`/`targets` are the training rows.
+    test_inputs: np.ndarray | None = None
+    test_targets: np.ndarray | None = None
+    # Derived input columns after x1, x2 (engine/data/features.py), e.g. ("x1_squared",).
+    features: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready rows (Python floats, exact through json)."""
-        return {
+        doc = {
             "name": self.name,
             "inputs": self.inputs.tolist(),
             "targets": self.targets.tolist(),
             "input_names": list(self.input_names),
             "target_names": list(self.target_names),
         }
+        if self.test_inputs is not None and self.test_targets is not None:
+            doc.update(test_inputs=self.test_inputs.tolist(),
+                       test_targets=self.test_targets.tolist())
+        if self.features:
+            doc["features"] = list(self.features)
+        return doc
 
     @classmethod
     def from_trusted_dict(cls, data: Mapping[str, Any]) -> Dataset:
         """Inverse of `to_dict` for rows this program wrote itself: no checks again."""
+        def rows(key: str) -> np.ndarray | None:
+            return np.asarray(data[key], dtype=np.float64) if key in data else None
+
         return cls(data["name"], np.asarray(data["inputs"], dtype=np.float64),
                    np.asarray(data["targets"], dtype=np.float64),
-                   tuple(data["input_names"]), tuple(data["target_names"]))
+                   tuple(data["input_names"]), tuple(data["target_names"]),
+                   test_inputs=rows("test_inputs"), test_targets=rows("test_targets"),
+                   features=tuple(data.get("features", ())))
+
+    def with_features(self, features: Sequence[str]) -> Dataset:
+        """This dataset with derived features as extra input columns (held-out rows too)."""
+        if not features:
+            return self
+        unknown = [f for f in features if f not in FEATURES]
+        if unknown:
+            raise DatasetError(f"unknown feature {unknown[0]!r:.40}; choose from "
+                               f"{', '.join(FEATURE_NAMES)}", field="features")
+        if len(set(features)) != len(features):
+            raise DatasetError("each feature at most once", field="features")
+        if self.inputs.shape[1] != 2 or self.features:
+            raise DatasetError("derived features need a dataset of two inputs (x1, x2)",
+                               field="features")
+        test = None if self.test_inputs is None else expand(self.test_inputs, features)
+        return dataclasses.replace(
+            self, inputs=expand(self.inputs, features), test_inputs=test,
+            input_names=(*self.input_names[:2], *(FEATURES[f][0] for f in features)),
+            features=tuple(features))
+
+    def split(self, test_ratio: float, seed: int = 0) -> Dataset:
+        """This dataset with a share of its rows held out for testing, chosen by the seed
+        (at least one row stays for training); test_ratio 0 gives it back unchanged."""
+        if not 0 <= test_ratio <= MAX_TEST_RATIO:
+            raise DatasetError(f"test_ratio must be from 0 to {MAX_TEST_RATIO}, got {test_ratio:g}",
+                               field="test_ratio")
+        m = len(self.inputs)
+        held = min(round(m * test_ratio), m - 1)
+        if held <= 0:
+            return self
+        order = np.random.default_rng([seed, 0x7E57]).permutation(m)
+        test, train = np.sort(order[:held]), np.sort(order[held:])
+        return Dataset(self.name, self.inputs[train], self.targets[train], self.input_names,
+                       self.target_names, self.inputs[test], self.targets[test], self.features)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Dataset:
@@ -83,9 +138,39 @@ class Dataset:
         if not isinstance(name, str) or len(name) > MAX_NAME_CHARS:
             raise DatasetError(f"must be text of at most {MAX_NAME_CHARS} characters, got "
                                f"{name!r:.40}", field="dataset.name")
-        return dataset_from_rows(data["inputs"], data["targets"], name,
+        rows = dataset_from_rows(data["inputs"], data["targets"], name,
                                  data.get("input_names"), data.get("target_names"),
                                  label="dataset.")
+        features = data.get("features", [])
+        if not isinstance(features, list) or not all(isinstance(f, str) for f in features):
+            raise DatasetError("must be a list of feature names", field="dataset.features")
+        if features:
+            rows = _with_known_features(rows, features)
+        if ("test_inputs" in data) != ("test_targets" in data):
+            raise DatasetError("give test_inputs and test_targets together, or neither",
+                               field="dataset.test_inputs")
+        if "test_inputs" not in data:
+            return rows
+        held = dataset_from_rows(data["test_inputs"], data["test_targets"], name,
+                                 data.get("input_names"), data.get("target_names"),
+                                 label="dataset.test_")
+        if held.inputs.shape[1] != rows.inputs.shape[1] or \
+                held.targets.shape[1] != rows.targets.shape[1]:
+            raise DatasetError("test rows need as many columns as the training rows",
+                               field="dataset.test_inputs")
+        return dataclasses.replace(rows, test_inputs=held.inputs, test_targets=held.targets)
+
+
+def _with_known_features(rows: Dataset, features: Sequence[str]) -> Dataset:
+    """An imported dataset's `features`: known names, and as many extra columns after x1, x2."""
+    unknown = [f for f in features if f not in FEATURES]
+    if unknown or len(set(features)) != len(features):
+        raise DatasetError(f"unknown or repeated feature in {list(features)!r:.80}; choose "
+                           f"from {', '.join(FEATURES)}", field="dataset.features")
+    if rows.inputs.shape[1] != 2 + len(features):
+        raise DatasetError(f"{len(features)} features need {2 + len(features)} input columns "
+                           "(x1, x2, then the features)", field="dataset.features")
+    return dataclasses.replace(rows, features=tuple(features))
 
 
 def _xy(name: str, X: np.ndarray, y: np.ndarray) -> Dataset:

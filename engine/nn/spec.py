@@ -129,6 +129,10 @@ class NetworkSpec:
         if allowed is not None and out not in allowed:
             raise SpecError("loss", f"{self.loss} needs outputs in (0, 1): use a "
                             f"{' or '.join(allowed)} output layer, not {out}")
+        if self.loss == "cross_entropy" and out == "sigmoid" and self.layers[-1] == 1:
+            raise SpecError("loss", "cross_entropy on one sigmoid output gives samples with "
+                            "target 0 no loss (−Σ t·log o); use bce, which adds "
+                            "−(1 − t)·log(1 − o)")
 
     @property
     def depth(self) -> int:

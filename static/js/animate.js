@@ -10,6 +10,7 @@ import { runTimeline } from "./timeline.js";
 const LAYER_MS = 650;
 const EDGE_MS = 900;
 const FIRE_MS = 250;
+const EDGE_PULSES = 400;  // a layer with more edges pulses as one front (by layer, not by edge)
 
 /** ctx: {renderer, model, slow, speed(), narrate(html)}. Returns a running timeline. */
 export function animatePhase(phase, ctx) {
@@ -50,15 +51,25 @@ function pop(ctx, ids) {
 function pulses(ctx, edges, kind, reverse) {
   const layout = ctx.renderer.layout();
   const r = Math.max(3, Math.min(7, layout.radius * 0.25));
+  const colourOf = () => getComputedStyle(document.body).getPropertyValue(
+    kind === "forward" ? "--positive" : "--gradient").trim();
+  if (edges.length > EDGE_PULSES) return ctx.pulses.addFront(front(layout, edges[0].layer, reverse), colourOf(), r);
   const paths = edges.map((e) => {
     let a = layout.nodes[e.layer - 1][e.source];
     let b = layout.nodes[e.layer][e.target];
     if (reverse) [a, b] = [b, a];
     return { x: a.x, y: a.y, dx: b.x - a.x, dy: b.y - a.y };
   });
-  const colour = getComputedStyle(document.body).getPropertyValue(
-    kind === "forward" ? "--positive" : "--gradient").trim();
-  return ctx.pulses.add(paths, colour, r);
+  return ctx.pulses.add(paths, colourOf(), r);
+}
+
+/** The front of a layer's pulse: from one column to the next (or back), spanning both. */
+function front(layout, layer, reverse) {
+  const columns = [layout.nodes[layer - 1], layout.nodes[layer]];
+  const ys = columns.flat().map((p) => p.y);
+  const [from, to] = reverse ? [columns[1][0].x, columns[0][0].x] : [columns[0][0].x, columns[1][0].x];
+  const pad = layout.radius;
+  return { x: from, dx: to - from, top: Math.min(...ys) - pad, bottom: Math.max(...ys) + pad };
 }
 
 /** One step in which a set of edges carries pulses, lit up; `after` runs at its end. */
@@ -225,22 +236,32 @@ function updateSteps(ctx) {
   return steps;
 }
 
-/** Weights move from old_weight to new_weight (the model already holds the update). */
+/**
+ * Weights move from old_weight to new_weight (the model already holds the update). Edges on
+ * a canvas (a big network) do not redraw each frame: the new picture fades in over the old.
+ */
 function tweenStep(ctx, edges) {
   const ids = edges.map((e) => e.id);
+  let fade = null;
   return {
     duration: ctx.slow ? EDGE_MS * 1.5 : LAYER_MS * 1.4,
     start() {
       for (const e of edges) e.changing = true;
       markLabels(ctx, ids, "changing", true);
       if (edges.length === 1) ctx.narrate(updateNarration(ctx.model, edges[0]));
+      fade = ctx.renderer.fadeEdges?.((e) => (e.changing ? e.new_weight : e.weight)) ?? null;
     },
     frame(t) {
+      if (fade) {
+        fade.set(t);
+        return;
+      }
       for (const e of edges) e.weight = e.old_weight + (e.new_weight - e.old_weight) * t;
       ctx.renderer.restyle();
     },
     end() {
       for (const e of edges) { e.weight = e.new_weight; e.changing = false; }
+      fade?.commit();
       ctx.renderer.restyle();
       markLabels(ctx, ids, "changing", false);
     },

@@ -2,7 +2,7 @@
 // toolbar buttons, the setup form, layer heads, the panel's editors, the data table.
 
 import * as api from "./api.js";
-import { esc } from "./format.js";
+import { esc, localNumber } from "./format.js";
 import { t } from "./i18n.js";
 import { readTable } from "./editors.js";
 import { checkSetup, specProblem, valueProblem } from "./limits.js";
@@ -67,7 +67,7 @@ function bindToolbar(app) {
 function setSpeed(app, value) {
   const speed = Math.min(4, Math.max(0.25, value));
   app.dom.speed.value = speed;
-  app.dom.speedOut.textContent = `${speed}\u00d7`;
+  app.dom.speedOut.textContent = `${localNumber(speed)}\u00d7`;
   remember({ speed });
 }
 
@@ -142,13 +142,13 @@ function bindSetupForm(app) {
   dom.dataset.addEventListener("change", () => {
     if (dom.dataset.value.startsWith("upload:")) return;
     const layers = app.fitLayers(dom.dataset.value);
-    const patch = { dataset: dom.dataset.value || null, datasetId: null, classes: null,
+    const patch = { dataset: dom.dataset.value || null, datasetId: null, classes: null, features: null,
       ...lossForData(app, dom.dataset.value) };
     if (!layers || layers.join() === app.view.model.layers.join()) respec(app, patch);
     else respec(app, { ...patch, layers: layersValue(app, layers) });
   });
   dom.noise.addEventListener("change", () => respec(app, { noise: Number(dom.noise.value) }));
-  dom.noise.addEventListener("input", () => { dom.noiseOut.textContent = dom.noise.value; });
+  dom.noise.addEventListener("input", () => { dom.noiseOut.textContent = localNumber(dom.noise.value); });
   dom.samples.addEventListener("change", () =>
     respec(app, { samples: dom.samples.value ? Number(dom.samples.value) : null }));
   dom.loss.addEventListener("change", () => respec(app, { loss: dom.loss.value }));

@@ -62,8 +62,9 @@ export function renderTable(root, dataset) {
   if (!inputs || inputs.length > 8) return false;
   const inNames = dataset.input_names?.length ? dataset.input_names : inputs[0].map((_, i) => `x${i + 1}`);
   const outNames = dataset.target_names?.length ? dataset.target_names : targets[0].map((_, i) => `y${i + 1}`);
-  // A dataset's generic column name "target" reads in the page's language; others are data.
-  const shown = (n) => (n === "target" ? t("math.target") : n);
+  // The built-in datasets' generic column names read in the page's language; others are data.
+  const generic = { target: "math.target", label: "table.label" };
+  const shown = (n) => (generic[n] ? t(generic[n]) : n);
   const head = `<tr><th>#</th>${inNames.map((n) => `<th>${esc(n)}</th>`).join("")}` +
     `${outNames.map((n) => `<th class="target">${esc(shown(n))}</th>`).join("")}</tr>`;
   const cell = (kind, r, c, v) => `<td><input type="number" step="any" required value="${exact(v)}"

@@ -53,15 +53,20 @@ function buildNodes(model, biases, inputNames = []) {
 }
 
 function buildEdges(model, weights) {
+  model.layerEdges = [[]];  // each layer's edges in its matrix's row-major order
   weights.forEach((matrix, k) => {
     const layer = k + 1;
+    const list = [];
     matrix.forEach((row, target) => row.forEach((weight, source) => {
-      model.edges.set(edgeId(layer, source, target), {
+      const edge = {
         id: edgeId(layer, source, target), layer, source, target,
         name: edgeName(model.layers, layer, source, target),
         weight, signal: null, grad: null, new_weight: null, old_weight: null,
-      });
+      };
+      model.edges.set(edge.id, edge);
+      list.push(edge);
     }));
+    model.layerEdges.push(list);
   });
 }
 
@@ -82,8 +87,24 @@ function readOptimizerState(model, optimizer) {
   }
 }
 
-/** Merge one step's trace; after an update, the new weights become the current ones. */
+/**
+ * Merge one step's trace, per edge (TraceOut) or per layer (`form: "layers"`, what the page
+ * asks for); after an update, the new weights become the current ones.
+ */
 export function applyTrace(model, trace) {
+  if (trace.form === "layers") applyLayers(model, trace.layers || []);
+  else applyEdges(model, trace);
+  for (const node of model.nodes.values()) node.old_bias = null;
+  model.batch = trace.matrices ?? null;  // every sample's values, when asked (matrix view)
+  model.lossValue = trace.loss ?? null;
+  model.outputs = trace.outputs ?? null;
+  model.targets = trace.targets ?? null;
+  model.focus = trace.focus ?? 0;
+  model.done = trace.form === "layers" ? layerPhases(trace.layers || []) : phasesIn(trace);
+  model.step = trace.step ?? model.step;
+}
+
+function applyEdges(model, trace) {
   for (const n of trace.nodes || []) {
     const node = model.nodes.get(nodeId(n.layer, n.index));
     if (node) for (const f of NODE_FIELDS) node[f] = n[f] ?? null;
@@ -95,14 +116,60 @@ export function applyTrace(model, trace) {
     if (edge) edge.old_weight = null;
     if (edge && e.optimizer) edge.optimizer = e.optimizer;  // the state after this update
   }
-  for (const node of model.nodes.values()) node.old_bias = null;
-  model.batch = trace.matrices ?? null;  // every sample's values, when asked (matrix view)
-  model.lossValue = trace.loss ?? null;
-  model.outputs = trace.outputs ?? null;
-  model.targets = trace.targets ?? null;
-  model.focus = trace.focus ?? 0;
-  model.done = phasesIn(trace);
-  model.step = trace.step ?? model.step;
+}
+
+/** A base64 string of little-endian float64 values as a Float64Array (null stays null). */
+export function f64(text) {
+  if (text === null || text === undefined) return null;
+  const bin = atob(text);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return new Float64Array(bytes.buffer);
+}
+
+const LAYER_EDGE_FIELDS = { weight: "weights", grad: "grad_weights", new_weight: "new_weights" };
+
+/** Optimizer state arrays ({name: base64}) → {name: Float64Array}, or null. */
+const stateArrays = (state) => (state ? Object.fromEntries(
+  Object.entries(state).map(([name, text]) => [name, f64(text)])) : null);
+const stateAt = (arrays, i) => Object.fromEntries(
+  Object.entries(arrays).map(([name, values]) => [name, values[i]]));
+
+/** The layer form: each edge's signal is its weight times the activation it leaves. */
+function applyLayers(model, layers) {
+  let below = null;
+  for (const item of layers) {
+    const nodeArrays = Object.fromEntries(NODE_FIELDS.map((f) => [f, f64(item[f])]));
+    const biasState = stateArrays(item.bias_optimizer);
+    for (let i = 0; i < item.size; i++) {
+      const node = model.nodes.get(nodeId(item.layer, i));
+      if (!node) continue;
+      for (const f of NODE_FIELDS) node[f] = nodeArrays[f] ? nodeArrays[f][i] : null;
+      if (biasState) node.bias_optimizer = stateAt(biasState, i);
+    }
+    const edges = model.layerEdges?.[item.layer];
+    if (item.shape && edges) {
+      const arrays = Object.fromEntries(Object.entries(LAYER_EDGE_FIELDS)
+        .map(([f, name]) => [f, f64(item[name])]));
+      const weightState = stateArrays(item.weight_optimizer);
+      const sources = item.shape[1];
+      edges.forEach((edge, i) => {
+        for (const f in arrays) edge[f] = arrays[f] ? arrays[f][i] : null;
+        edge.signal = below && arrays.weight ? arrays.weight[i] * below[i % sources] : null;
+        edge.old_weight = null;
+        if (weightState) edge.optimizer = stateAt(weightState, i);
+      });
+    }
+    below = nodeArrays.a;
+  }
+}
+
+function layerPhases(layers) {
+  const done = new Set();
+  if (layers.some((l) => l.layer > 0 && l.a !== null && l.a !== undefined)) done.add("forward");
+  if (layers.some((l) => l.grad_weights)) done.add("backward");
+  if (layers.some((l) => l.new_weights)) done.add("update");
+  return done;
 }
 
 function phasesIn(trace) {

@@ -31,13 +31,37 @@ export class LossChart {
   constructor(canvas) {
     this.canvas = canvas;
     this.points = [];
+    this.tests = [];  // the held-out rows' loss beside each point (a train/test split), or null
     this.now = null;
     this.log = false;
   }
 
-  set(points) { this.points = points.filter(Number.isFinite); this.now = null; this.draw(); }
+  /**
+   * A new history. The test losses seen so far keep their place along it (spread as the
+   * training run's progress events were, evenly over its epochs); `fresh` drops them (another
+   * network).
+   */
+  set(points, { fresh = false } = {}) {
+    const before = this.points.length;
+    this.points = points.filter(Number.isFinite);
+    const n = this.points.length;
+    const tests = [];
+    if (!fresh && before > 1 && n > 1) {
+      this.tests.forEach((v, i) => {
+        if (Number.isFinite(v)) tests[Math.round((i * (n - 1)) / (before - 1))] = v;
+      });
+    }
+    this.tests = tests;
+    this.now = null;
+    this.draw();
+  }
 
-  push(value) { if (Number.isFinite(value)) { this.points.push(value); this.draw(); } }
+  push(value, test = null) {
+    if (!Number.isFinite(value)) return;
+    this.points.push(value);
+    this.tests[this.points.length - 1] = Number.isFinite(test) ? test : null;
+    this.draw();
+  }
 
   current(value) { this.now = Number.isFinite(value) ? value : null; this.draw(); }
 
@@ -49,7 +73,8 @@ export class LossChart {
     const h = this.canvas.clientHeight;
     ctx.clearRect(0, 0, w, h);
     this.canvas.dataset.points = String(this.points.length);
-    const all = this.now === null ? this.points : [...this.points, this.now];
+    const tests = this.tests.filter(Number.isFinite);
+    const all = [...(this.now === null ? this.points : [...this.points, this.now]), ...tests];
     const pad = { l: 50, r: 10, t: 10, b: Math.max(18, Math.round(h / 10) + 8) };
     ctx.font = `${Math.max(11, Math.round(h / 10))}px 'DejaVu Sans', sans-serif`;
     ctx.fillStyle = cssVar("--muted", "#555");
@@ -70,11 +95,34 @@ export class LossChart {
     ctx.lineWidth = 2;
     ctx.stroke();
     if (this.points.length === 1) ctx.fillRect(x(0) - 3, y.of(this.points[0]) - 3, 6, 6);
+    this.canvas.dataset.testPoints = String(tests.length);
+    if (tests.length) this.drawTests(ctx, x, y, w, pad);
     if (this.now !== null) {
       ctx.beginPath();
       ctx.arc(x(n - 1), y.of(this.now), 4, 0, 2 * Math.PI);
       ctx.stroke();
     }
+  }
+
+  /** The test loss, dashed, and a key naming both curves (TF Playground draws both). */
+  drawTests(ctx, x, y, w, pad) {
+    ctx.save();
+    ctx.beginPath();
+    let open = false;
+    this.tests.forEach((v, i) => {
+      if (!Number.isFinite(v)) return;
+      if (open) ctx.lineTo(x(i), y.of(v));
+      else ctx.moveTo(x(i), y.of(v));
+      open = true;
+    });
+    ctx.setLineDash([5, 4]);
+    ctx.strokeStyle = cssVar("--fg", "#222");
+    ctx.lineWidth = 1.5;
+    ctx.stroke();
+    ctx.restore();
+    ctx.textAlign = "right";
+    ctx.fillText(`${t("chart.train")} —  ${t("chart.test")} - -`, w - pad.r - 4, pad.t + 12);
+    ctx.textAlign = "left";
   }
 
   /**

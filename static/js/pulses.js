@@ -8,8 +8,8 @@ export class PulseLayer {
   }
 
   /** Start a set of pulses [{x, y, dx, dy}] in a colour; returns a handle {move(t), remove()}. */
-  add(paths, colour, radius) {
-    const set = { paths, colour, radius, t: 0 };
+  add(paths, colour, radius, front = null) {
+    const set = { paths, colour, radius, front, t: 0 };
     this.sets.add(set);
     this.draw();
     return {
@@ -18,10 +18,22 @@ export class PulseLayer {
     };
   }
 
+  /**
+   * A big layer's pulse: one front {x, dx, top, bottom} crossing from column to column
+   * instead of a dot on each of its thousands of edges.
+   */
+  addFront(front, colour, radius) {
+    return this.add([], colour, radius, front);
+  }
+
   /** Redraw every running set (called from the timeline's frame, so no extra frame lag). */
   draw() {
     const ctx = this.fit();
     for (const set of this.sets) {
+      if (set.front) {
+        drawFront(ctx, set);
+        continue;
+      }
       ctx.fillStyle = set.colour;
       ctx.strokeStyle = "#fff";
       ctx.lineWidth = 1.5;
@@ -51,4 +63,18 @@ export class PulseLayer {
     ctx.clearRect(0, 0, w, h);
     return ctx;
   }
+}
+
+/** A bar as tall as the two columns, the pulses' colour, fading at its edges. */
+function drawFront(ctx, { front, colour, radius, t }) {
+  const x = front.x + front.dx * t;
+  const half = 2 * radius;
+  const glow = ctx.createLinearGradient(x - half, 0, x + half, 0);
+  glow.addColorStop(0, "rgba(255,255,255,0)");
+  glow.addColorStop(0.5, colour);
+  glow.addColorStop(1, "rgba(255,255,255,0)");
+  ctx.globalAlpha = 0.8;
+  ctx.fillStyle = glow;
+  ctx.fillRect(x - half, front.top, 2 * half, front.bottom - front.top);
+  ctx.globalAlpha = 1;
 }

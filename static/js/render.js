@@ -1,6 +1,7 @@
 // SVG stages keyed by stable ids (as NN-SVG): `redraw` builds elements for a structure,
 // `redistribute` only moves them, `restyle` only changes colours, widths and text.
 
+import { EdgeCanvas, drawsOnCanvas } from "./edgecanvas.js";
 import { fmt, fmtTight } from "./format.js";
 import { t } from "./i18n.js";
 import { edgeCandidates, placeLabels, visibleSegment } from "./labels.js";
@@ -19,15 +20,21 @@ export function createRenderer(svg, on) {
   const els = new Map(); // id -> {root, ...parts}
   let layout = null;
   let model = null;
+  let edgeCanvas = null; // a big network's edges (edgecanvas.js); null: one SVG line each
+  /** The edges drawn in SVG: none when they are on the canvas. */
+  const svgEdges = () => (edgeCanvas ? [] : model.edges.values());
 
   function redraw(nextModel, nextLayout) {
     model = nextModel;
     svg.replaceChildren();
     els.clear();
+    edgeCanvas?.remove();
+    edgeCanvas = drawsOnCanvas(model) ? new EdgeCanvas(svg) : null;
+    svg.classList.toggle("edges-on-canvas", Boolean(edgeCanvas));
     for (const name of ["edges", "hits", "labels", "nodes", "loss"]) {
       groups[name] = svgEl("g", { class: `layer-${name}` }, svg);
     }
-    for (const edge of model.edges.values()) drawEdge(edge);
+    for (const edge of svgEdges()) drawEdge(edge);
     for (const node of model.nodes.values()) drawNode(node);
     drawLossBox();
     redistribute(nextLayout);
@@ -95,7 +102,8 @@ export function createRenderer(svg, on) {
     svg.style.setProperty("--r", `${layout.radius}px`);
     // Type grows with the drawing on large screens (within the layout's limits).
     svg.style.setProperty("--k", layout.k.toFixed(3));
-    for (const edge of model.edges.values()) placeEdge(edge);
+    for (const edge of svgEdges()) placeEdge(edge);
+    edgeCanvas?.draw(model, layout, widestEdge());
     markCrowdedLabels();
     const fonts = textSizes();
     for (const node of model.nodes.values()) placeNode(node, fonts);
@@ -121,7 +129,7 @@ export function createRenderer(svg, on) {
     const first = els.values().next().value?.label;
     const font = first ? parseFloat(getComputedStyle(first).fontSize) || 13 : 13;
     const byLayer = new Map();
-    for (const edge of model.edges.values()) {
+    for (const edge of svgEdges()) {
       if (!byLayer.has(edge.layer)) byLayer.set(edge.layer, []);
       byLayer.get(edge.layer).push(els.get(edge.id));
     }
@@ -231,7 +239,7 @@ export function createRenderer(svg, on) {
   function placeTexts() {
     const at = (node) => layout.nodes[node.layer][node.index];
     const segments = [];
-    for (const edge of model.edges.values()) {
+    for (const edge of svgEdges()) {
       const parts = els.get(edge.id);
       parts.seg = visibleSegment(at(model.nodes.get(nodeId(edge.layer - 1, edge.source))),
         at(model.nodes.get(nodeId(edge.layer, edge.target))));
@@ -311,7 +319,7 @@ export function createRenderer(svg, on) {
   /** Each shown weight label: spots beside its edge, from its staggered place outwards. */
   function edgeLabels() {
     const labels = [];
-    for (const edge of model.edges.values()) {
+    for (const edge of svgEdges()) {
       const { label } = els.get(edge.id);
       if (label.classList.contains("crowded")) continue;
       label.removeAttribute("transform");
@@ -335,12 +343,18 @@ export function createRenderer(svg, on) {
     return labels;
   }
 
+  const widestEdge = () => Math.max(2, Math.min(MAX_EDGE_WIDTH, (layout?.radius ?? 30) * 0.28));
+
   function restyle() {
     if (!model) return;
-    const maxW = Math.max(1e-9, ...[...model.edges.values()].map((e) => Math.abs(e.weight)));
-    const widest = Math.max(2, Math.min(MAX_EDGE_WIDTH, (layout?.radius ?? 30) * 0.28));
+    const widest = widestEdge();
     let edgeText = false;
-    for (const edge of model.edges.values()) edgeText = styleEdge(edge, maxW, widest) || edgeText;
+    if (edgeCanvas) {
+      if (layout) edgeCanvas.draw(model, layout, widest);
+    } else {
+      const maxW = Math.max(1e-9, ...[...model.edges.values()].map((e) => Math.abs(e.weight)));
+      for (const edge of model.edges.values()) edgeText = styleEdge(edge, maxW, widest) || edgeText;
+    }
     const maxA = {};
     for (const n of model.nodes.values()) {
       maxA[n.layer] = Math.max(maxA[n.layer] || 1e-9, Math.abs(n.a ?? 0));
@@ -407,6 +421,11 @@ export function createRenderer(svg, on) {
 
   return {
     redraw, redistribute, restyle,
+    /** Canvas edges only: the weights `weightOf(edge)` fading in over the drawn ones
+     * ({set(t), commit()}), or null when the edges are SVG lines. */
+    fadeEdges: (weightOf) => (edgeCanvas && layout
+      ? edgeCanvas.fade(model, layout, widestEdge(), weightOf) : null),
+    edgesOnCanvas: () => Boolean(edgeCanvas),
     el: (id) => els.get(id),
     layout: () => layout,
   };

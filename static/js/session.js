@@ -315,7 +315,7 @@ export class Session {
           err.status, err.detail);
       }
       this.training = false;
-      this.view.trainProgress(epochs, epochs, result.loss);
+      this.view.trainProgress(epochs, epochs, result.loss, result.state?.test_loss);
       this.refresh(result.state);
       await this.showForward();
       this.view.trainDone(epochs);
@@ -324,7 +324,7 @@ export class Session {
 
   /** One progress event: the bar and curve; a live snapshot restyles edges and the boundary. */
   onProgress(ev, epochs) {
-    this.view.trainProgress(ev.epoch ?? 0, epochs, ev.loss);
+    this.view.trainProgress(ev.epoch ?? 0, epochs, ev.loss, ev.test_loss);
     if (ev.weights) {
       setParameters(this.model, { ...store.state.network, weights: ev.weights, biases: ev.biases,
         step: this.model.step, loss_history: this.model.lossHistory });

@@ -14,6 +14,9 @@ const TYPES = {
   strings: { write: (v) => v.join(","), read: (s) => (s === "" ? [] : s.split(",")) },
 };
 
+// The page's language is not in this table: it is `?lang=` in the query (static/js/i18n.js),
+// shared by both pages, and writeHash keeps the query as it is.
+
 /** Every property of the setup. `spec` ones shape the network; the others only the view. */
 export const PROPERTIES = [
   { name: "preset", type: "string", spec: true, fallback: "two-two-one" },
@@ -36,6 +39,8 @@ export const PROPERTIES = [
   { name: "samples", type: "int", spec: true },
   { name: "classes", type: "int", spec: true },
   { name: "dataSeed", type: "int", spec: true },  // "New data": the dataset's own seed
+  { name: "testRatio", type: "number", spec: true },  // share of rows held out for testing
+  { name: "features", type: "strings", spec: true },  // derived inputs: x1_squared, sin_x1 …
   { name: "datasetId", type: "string", spec: true },
   // A shared trained network: its weights and biases in the link (small networks), or the id
   // of a snapshot the server keeps (`from`: copied when the link is opened).
@@ -176,13 +181,16 @@ export function specRequest(setup, presets = []) {
   if (setup.wb) Object.assign(body, decodeParameters(setup.wb));
   if (setup.datasetId) body.dataset_id = setup.datasetId;
   else if (setup.dataset || setup.noise !== undefined || setup.samples !== undefined ||
-    setup.classes !== undefined || setup.dataSeed !== undefined) {
+    setup.classes !== undefined || setup.dataSeed !== undefined || setup.testRatio !== undefined ||
+    setup.features?.length) {
     const own = presets.find((p) => p.name === setup.preset)?.dataset;
     body.dataset = { name: setup.dataset || own || setup.preset };
     if (setup.noise !== undefined) body.dataset.noise = setup.noise;
     if (setup.samples !== undefined) body.dataset.samples = setup.samples;
     if (setup.classes !== undefined) body.dataset.classes = setup.classes;
     if (setup.dataSeed !== undefined) body.dataset.seed = setup.dataSeed;
+    if (setup.testRatio !== undefined) body.dataset.test_ratio = setup.testRatio;
+    if (setup.features?.length) body.dataset.features = setup.features;
   }
   return body;
 }

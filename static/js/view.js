@@ -87,7 +87,9 @@ export function createView(dom, prefs) {
   /** A 1-input, 1-output network (a regression): its fitted curve over the data instead. */
   const showsCurve = () => model.layers[0] === 1 && model.layers.at(-1) === 1 &&
     network()?.dataset?.samples >= 2;
-  const showsBoundary = () => (model.layers[0] === 2 && network()?.dataset?.samples >= 4) || showsCurve();
+  // Two inputs, or x1, x2 and derived features (the map spans the x1, x2 plane).
+  const planeInputs = () => model.layers[0] - (network()?.dataset?.features?.length ?? 0);
+  const showsBoundary = () => (planeInputs() === 2 && network()?.dataset?.samples >= 4) || showsCurve();
 
   function refreshBoundary() {
     const info = network()?.dataset;
@@ -236,7 +238,7 @@ export function createView(dom, prefs) {
       renderHeads(dom.heads, model, lay.columns);
       renderDepth(dom.addLayer, dom.removeLayer, model.layers);
       dom.dataPanel.hidden = !renderTable(dom.table, network().dataset);
-      lossChart.set(model.lossHistory.slice());
+      lossChart.set(model.lossHistory.slice(), { fresh: true });
       clearTraining();
       refreshPanel();
       refreshBoundary();
@@ -322,13 +324,13 @@ export function createView(dom, prefs) {
      * `animating` alone is empty in the moment between a click and its trace's arrival. */
     busy(count) { dom.svg.dataset.busy = count ? String(count) : ""; },
 
-    trainProgress(done, total, loss) {
+    trainProgress(done, total, loss, testLoss = null) {
       run = done < total ? { done, total } : null;
       setStatus();
       dom.progress.max = total;
       dom.progress.value = done;
       dom.trainStatus.textContent = `${done} / ${total}` + (loss === null || loss === undefined ? "" : ` \u00b7 ${t("train.loss", { loss: fmt(loss) })}`);
-      if (loss !== null && loss !== undefined && done > 0) lossChart.push(loss);
+      if (loss !== null && loss !== undefined && done > 0) lossChart.push(loss, testLoss);
     },
 
     setLossLog(on) { lossChart.setLog(on); },

@@ -47,6 +47,8 @@ def body_for(index: int, out: str, loss: str, optimizer: str, regularization: st
     depth = 1 + index % 3  # weight layers
     layers = [int(rng.integers(1, 4))] + [int(rng.integers(1, 5)) for _ in range(depth - 1)]
     outputs = 2 + index % 2 if out == "softmax" else 1 + index % 3
+    if loss == "cross_entropy" and out == "sigmoid":
+        outputs = max(outputs, 2)  # one sigmoid output takes bce (cross_entropy is refused)
     layers.append(outputs)
     hidden = [HIDDEN[(index + k) % len(HIDDEN)] for k in range(depth - 1)]
     m = 1 + index % 5

@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from pathlib import Path
 
 import httpx
 import numpy as np
@@ -123,3 +124,27 @@ def test_kill_9_of_one_process_frees_its_network_within_the_lease(two_apps: list
                            timeout=60)
     assert response.status_code == 200  # not 409 (30 s): the dead process's lease ran out (10 s)
     assert httpx.get(f"{second.url}/api/health").status_code == 200
+
+
+def test_workers_flag_serves_one_port_from_several_processes(tmp_path: Path) -> None:
+    with running_app(tmp_path / "s.sqlite3", env={"BACKPROP_VIZ_WORKERS": "2"}) as app:
+        children = Path(f"/proc/{app.process.pid}/task/{app.process.pid}/children")
+        ident = httpx.post(f"{app.url}/api/networks", json={"preset": "two-two-one"}).json()["id"]
+        statuses: list[int] = []
+
+        def client() -> None:
+            with httpx.Client(base_url=app.url, timeout=60) as http:
+                statuses.extend(http.post(f"/api/networks/{ident}/step",
+                                          json={"phase": "all"}).status_code for _ in range(10))
+
+        threads = [threading.Thread(target=client) for _ in range(10)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        step = httpx.get(f"{app.url}/api/networks/{ident}").json()["step"]
+        app_processes = [pid for pid in children.read_text().split()  # uvicorn's workers
+                         if "spawn_main" in Path(f"/proc/{pid}/cmdline").read_text()]
+    assert statuses == [200] * 100
+    assert step == 100
+    assert len(app_processes) == 2

@@ -31,7 +31,7 @@ def test_progress_comes_every_half_second(client: TestClient, make_network: Make
     # ~10 ms epochs: 100,000 epochs / 200 events would space events ~5 s apart.
     net = make_network(layers=[2, 64, 64, 1], activations=["tanh", "tanh", "sigmoid"],
                        dataset={"name": "spiral", "samples": 10_000})
-    client.app.state.settings.max_train_seconds = 3.0  # type: ignore[attr-defined]
+    client.app.state.settings.max_train_seconds = 6.0  # type: ignore[attr-defined]
     times: list[float] = []
     with client.stream("POST", f"/api/networks/{net['id']}/train",
                        json={"epochs": 100_000, "stream": True}) as response:

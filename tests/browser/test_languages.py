@@ -27,7 +27,7 @@ NAMES = {
     "linear", "sigmoid", "tanh", "relu", "leaky_relu", "leaky", "softmax", "exp", "log", "max",
     "min", "pow", "sign", "sin", "out", "English", "Français", "Deutsch", "Română", "Русский",
     "Xavier", "Glorot", "He", "Playground", "netflow", "sigm", "smax", "lin", "prev",
-    "Celsius", "Fahrenheit", "Python", "numpy", "Esc",
+    "Celsius", "Fahrenheit", "Python", "numpy", "Esc", "zout",
 }
 # Words these languages share with English (the same spelling, their own word too).
 SHARED = {
@@ -161,3 +161,39 @@ def test_the_language_is_kept_in_the_url_and_chosen_from_the_browser(
         expect(page.locator("#circuit-trace")).to_have_text("Вычислить")
     finally:
         context.close()
+
+
+def test_a_full_step_on_xor_with_the_matrix_view_leaves_no_latin_word_in_russian(new_page) -> None:
+    """Russian is the strictest check: any Latin word but a name is English left over. The XOR
+    net adds the batch lines, bce's fused δ, sigmoid, the update rule and the matrix view."""
+    page = new_page("ru", {"width": 1280, "height": 900})
+    page.goto("/?lang=ru#preset=xor&matrix=1")
+    page.wait_for_selector("body[data-ready=true]")
+    page.get_by_test_id("step").click()
+    idle(page)
+    page.get_by_test_id("edge-hit-e-2-0-0").click()
+    page.get_by_test_id("node-n-2-0").hover()
+    expect(page.get_by_test_id("matrix-view")).to_contain_text("Слой 1")
+    got = read(page)
+    explain = page.get_by_test_id("explain-panel").inner_text()
+    assert "пакет (среднее по m = 4 примерам)" in explain, explain
+    left = untranslated(got, {}, "ru")
+    assert not left, " ".join(sorted(left))
+    assert not DECIMAL_POINT.search(got["text"]), DECIMAL_POINT.findall(got["text"])
+
+
+def test_a_student_joining_reads_the_prompt_in_their_language(new_page) -> None:
+    page = new_page("fr", {"width": 1280, "height": 900})
+    page.goto("/join?lang=fr")
+    catalog = json.loads((ROOT / "static" / "i18n" / "fr.json").read_text())
+    expect(page.get_by_test_id("follow-bar")).to_contain_text(catalog["follow.join_prompt"])
+    expect(page.get_by_role("button", name=catalog["follow.join"])).to_be_visible()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_longer_words_never_scroll_a_phone_sideways(new_page, lang: str) -> None:
+    page = new_page(lang, {"width": 390, "height": 844})
+    page.goto(f"/?lang={lang}")
+    page.wait_for_selector("body[data-ready=true]")
+    backward_done(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -84,3 +84,46 @@ def test_new_data_and_discretized_boundary(page: Page) -> None:
     flat = page.evaluate(COLOURS)
     # Two flat fills cover the map but for the data points and the seam between them.
     assert flat > 0.8 > smooth, (flat, smooth)
+
+
+def test_a_test_share_holds_rows_out_and_charts_their_loss(page: Page) -> None:
+    open_page(page, "#preset=xor&dataset=circle&samples=100&layers=2,4,1")
+    page.select_option("[data-testid=test-ratio]", "0.3")
+    page.wait_for_function("() => location.hash.includes('testRatio=0.3')")
+    idle(page)
+    state = page.request.get(f"/api/networks/{network_id(page)}").json()
+    assert (state["dataset"]["samples"], state["dataset"]["test_samples"]) == (70, 30)
+    page.fill("[data-testid=epochs]", "200")
+    page.click("[data-testid=train]")
+    idle(page)
+    chart = page.locator("[data-testid=loss-chart]")  # drawn after training's last redraw
+    assert int(chart.get_attribute("data-test-points") or 0) >= 2
+    assert int(chart.get_attribute("data-points") or 0) == 200
+    expect(page.locator("[data-testid=test-ratio]")).to_have_value("0.3")
+
+
+def test_extra_inputs_make_the_circle_linearly_separable(page: Page) -> None:
+    open_page(page, "#preset=xor&dataset=circle&samples=60&layers=2,1&activations=sigmoid"
+                    "&loss=bce&learningRate=1")
+    expect(page.locator("[data-testid=features]")).to_be_visible()
+    first = network_id(page)
+    page.check("[data-testid=features] input[value=x1_squared]")
+    page.wait_for_function("old => document.querySelector('[data-testid=network]')"
+                           ".dataset.network !== old", arg=first)
+    idle(page)
+    second = network_id(page)
+    page.check("[data-testid=features] input[value=x2_squared]")
+    page.wait_for_function("old => document.querySelector('[data-testid=network]')"
+                           ".dataset.network !== old", arg=second)
+    idle(page)
+    assert "features=x1_squared,x2_squared" in page.evaluate("location.hash")
+    state = page.request.get(f"/api/networks/{network_id(page)}").json()
+    assert state["layers"] == [4, 1]
+    assert state["dataset"]["input_names"] == ["x1", "x2", "x1²", "x2²"]
+    expect(page.locator("[data-testid=network]")).to_contain_text("x1²")
+    expect(page.locator("[data-testid=boundary]")).to_be_visible()
+    page.fill("[data-testid=epochs]", "3000")
+    page.click("[data-testid=train]")
+    idle(page)
+    page.wait_for_function("() => Number(document.querySelector('[data-testid=accuracy]')"
+                           ".dataset.accuracy) >= 0.95")

@@ -4,7 +4,10 @@ stack, labels read as `ast.unparse` writes them, and columns count from 1."""
 from __future__ import annotations
 
 import ast
+import itertools
+import keyword
 import random
+import string
 import threading
 
 import pytest
@@ -13,7 +16,7 @@ from hypothesis import strategies as st
 
 from engine.circuits.circuit import MAX_GATES, CircuitError
 from engine.circuits.expression import MAX_DEPTH, parse_expression
-from engine.circuits.trace import trace_expression
+from engine.circuits.trace import MAX_CHECK_EVALUATIONS, trace_expression
 
 
 @pytest.mark.parametrize("op", ["+", "*", "-", "/"])
@@ -121,3 +124,29 @@ def test_gate_labels_are_what_ast_unparse_writes(seed: int, leaves: int) -> None
         assert circuit.wires[gate.output].label in texts
     if circuit.gates and not circuit.decomposed:
         assert circuit.wires[circuit.output].label == ast.unparse(tree.body)
+
+
+def _names(count: int) -> list[str]:
+    """a, b, …, z, aa, ab, … without Python's keywords (`as`, `if`, `in`, `is`, `or`)."""
+    pairs = ("".join(p) for p in itertools.product(string.ascii_lowercase, repeat=2))
+    return [n for n in itertools.chain(string.ascii_lowercase, pairs)
+            if not keyword.iskeyword(n)][:count]
+
+
+def test_a_sum_of_300_variables_is_refused_naming_the_limit() -> None:
+    names = _names(300)
+    expression = "+".join(names)
+    assert len(expression) < 900  # within the 1,000 characters an expression may have
+    with pytest.raises(CircuitError) as refused:
+        trace_expression(expression, dict.fromkeys(names, 1.0))
+    assert refused.value.where == "expression"
+    assert refused.value.message == (
+        "the numerical checks would evaluate 300 inputs × 299 gates = 89,700 gates, above "
+        f"the limit of {MAX_CHECK_EVALUATIONS:,}; use fewer variables or a smaller expression")
+
+
+def test_circuits_within_the_limit_keep_their_checks() -> None:
+    names = _names(140)  # 140 × 139 = 19,460 gate evaluations
+    trace = trace_expression("+".join(names), dict.fromkeys(names, 1.0))
+    assert trace.output == 140.0
+    assert all(i.numerical_grad == pytest.approx(1.0) for i in trace.inputs)

@@ -70,7 +70,7 @@ def test_saturated_wrong_softmax_loss_is_finite() -> None:
 
 
 @pytest.mark.parametrize(("activation", "loss", "layers", "weights"), [
-    ("sigmoid", "cross_entropy", [1, 1], [[[40.0]]]),
+    ("sigmoid", "cross_entropy", [1, 2], [[[40.0], [40.0]]]),
     ("softmax", "bce", [1, 2], [[[400.0], [-400.0]]]),
 ])
 def test_unfused_saturated_pairs_stay_finite(activation, loss, layers, weights) -> None:

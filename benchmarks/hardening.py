@@ -1,0 +1,285 @@
+"""Hardening floors against a real `python -m app` on 127.0.0.1, as ratios against an idle
+baseline measured in the same run:
+
+    python -m benchmarks.hardening [--seconds 10] [--classroom-seconds 60]
+
+- circuits: four clients looping on the 300-variable sum → health p99 ≤ 3× idle.
+- imports: eight parallel imports of a ~30–47 MB export → server peak RSS ≤ 600 MB, health
+  p99 ≤ 3× idle.
+- slow: 500 connections sending one byte every 6 s (reconnecting when cut off) → health
+  p99 ≤ 3× idle, server log grows < 1 MB.
+- flood: 10,000 creates from one address as fast as it can → past the limit, every answer
+  is 429 with Retry-After.
+- classroom: 64 clients from that same address: one create each, a step every 100 ms, a
+  train now and then → no 429.
+
+Health is probed every 20 ms on its own connection throughout; p99 of those latencies.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import keyword
+import random
+import string
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from benchmarks.api import Connection
+from tests.support.live import HOST, running_app
+
+FLOORS = {"health_ratio": 3.0, "import_rss_mb": 600.0, "log_growth_bytes": 1_000_000}
+PROBE_INTERVAL = 0.02
+
+
+class Client(Connection):
+    """A keep-alive connection that also reads the answer's headers."""
+
+    async def call(self, method: str, path: str, body: bytes = b""
+                   ) -> tuple[int, dict[str, str], bytes]:
+        self.writer.write(
+            f"{method} {path} HTTP/1.1\r\nHost: {HOST}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+        head = (await self.reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+        fields = dict(line.lower().split(": ", 1) for line in head[1:] if ": " in line)
+        answer = await self.reader.readexactly(int(fields.get("content-length", "0")))
+        return int(head[0].split()[1]), fields, answer
+
+
+async def probe(port: int, stop: asyncio.Event) -> list[float]:
+    """Health latencies, one request every PROBE_INTERVAL until `stop`."""
+    conn, latencies = await Connection.open(port), []
+    while not stop.is_set():
+        _, elapsed = await conn.request("GET", "/api/health")
+        latencies.append(elapsed)
+        await asyncio.sleep(PROBE_INTERVAL)
+    conn.close()
+    return latencies
+
+
+def p99_ms(latencies: list[float]) -> float:
+    ordered = sorted(latencies)
+    return 1000 * ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
+
+
+async def under_load(port: int, seconds: float, load: Any) -> float:
+    """Health p99 (ms) while `load(stop)` runs for `seconds`."""
+    stop = asyncio.Event()
+    prober = asyncio.ensure_future(probe(port, stop))
+    worker = asyncio.ensure_future(load(stop))
+    await asyncio.sleep(seconds)
+    stop.set()
+    await worker
+    return p99_ms(await prober)
+
+
+async def nothing(stop: asyncio.Event) -> None:
+    await stop.wait()
+
+
+def sum_of_300() -> bytes:
+    pairs = ("".join(p) for p in itertools.product(string.ascii_lowercase, repeat=2))
+    names = [n for n in itertools.chain(string.ascii_lowercase, pairs)
+             if not keyword.iskeyword(n)][:300]
+    return json.dumps({"expression": "+".join(names),
+                       "values": dict.fromkeys(names, 1.0)}).encode()
+
+
+async def circuits(port: int, stop: asyncio.Event) -> None:
+    body = sum_of_300()
+
+    async def loop() -> None:
+        conn = await Client.open(port)
+        while not stop.is_set():
+            await conn.call("POST", "/api/circuits/trace", body)
+        conn.close()
+
+    await asyncio.gather(*(loop() for _ in range(4)))
+
+
+def export_document() -> bytes:
+    """The largest export an import takes: a 64-wide network on 10,000 64-column rows."""
+    rng = np.random.default_rng(1)
+    rows = (rng.normal(size=(10_000, 64)) * 1e-5).tolist()
+    layers = [64, 64, 64]
+    weights = [rng.normal(size=(64, 64)).tolist() for _ in layers[1:]]
+    biases = [rng.normal(size=64).tolist() for _ in layers[1:]]
+    network = {"spec": {"layers": layers, "activations": ["tanh", "linear"], "loss": "mse"},
+               "weights": weights, "biases": biases, "initial_weights": weights,
+               "initial_biases": biases, "step": 100_000,
+               "loss_history": rng.uniform(size=100_000).tolist()}
+    return json.dumps({"format": "backprop-viz/session", "version": 1, "network": network,
+                       "dataset": {"inputs": rows, "targets": rows}}).encode()
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+async def imports(port: int, pid: int, document: bytes) -> dict[str, Any]:
+    peak, statuses, stop = rss_mb(pid), Counter[int](), asyncio.Event()
+
+    async def one() -> None:
+        conn = await Client.open(port)
+        try:
+            status, _, _ = await conn.call("POST", "/api/networks/import", document)
+        except (OSError, asyncio.IncompleteReadError):
+            status = 0  # cut off
+        statuses[status] += 1
+        conn.close()
+
+    async def load(_: asyncio.Event) -> None:
+        await asyncio.gather(*(one() for _ in range(8)))
+        stop.set()
+
+    async def watch() -> None:
+        nonlocal peak
+        while not stop.is_set():
+            peak = max(peak, rss_mb(pid))
+            await asyncio.sleep(0.05)
+
+    watcher = asyncio.ensure_future(watch())
+    started = time.perf_counter()
+    p99 = await under_load(port, 1.0, load)  # the load runs to its end
+    await watcher
+    return {"p99_ms": p99, "peak_rss_mb": peak, "statuses": dict(statuses),
+            "seconds": time.perf_counter() - started, "mb": len(document) / 1e6}
+
+
+async def slow(port: int, stop: asyncio.Event, count: int = 500) -> None:
+    """Connections that send one byte of a request head every 6 s."""
+    head = f"GET /api/health HTTP/1.1\r\nHost: {HOST}\r\n\r\n".encode()
+
+    async def loris() -> None:
+        while not stop.is_set():
+            try:
+                _, writer = await asyncio.open_connection(HOST, port)
+                for byte in head:
+                    writer.write(bytes([byte]))
+                    await writer.drain()
+                    try:
+                        await asyncio.wait_for(stop.wait(), 6.0)
+                    except TimeoutError:
+                        continue
+                    break
+                writer.close()
+            except OSError:
+                await asyncio.sleep(1.0)
+
+    await asyncio.gather(*(loris() for _ in range(count)))
+
+
+async def flood(port: int, total: int = 10_000) -> dict[str, Any]:
+    statuses: Counter[int] = Counter()
+    missing_retry_after = 0
+    counter = itertools.count()
+
+    async def sender() -> None:
+        nonlocal missing_retry_after
+        conn = await Client.open(port)
+        while next(counter) < total:
+            status, fields, _ = await conn.call("POST", "/api/networks", b'{"preset": "xor"}')
+            statuses[status] += 1
+            missing_retry_after += status == 429 and "retry-after" not in fields
+        conn.close()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(sender() for _ in range(8)))
+    return {"statuses": dict(statuses), "429_without_retry_after": missing_retry_after,
+            "seconds": time.perf_counter() - started}
+
+
+async def classroom(port: int, seconds: float, clients: int = 64) -> dict[str, Any]:
+    statuses: Counter[int] = Counter()
+
+    async def student(k: int) -> None:
+        conn = await Client.open(port)
+        status, _, answer = await conn.call("POST", "/api/networks", b'{"preset": "xor"}')
+        statuses[status] += 1
+        if status != 201:
+            return
+        ident = json.loads(answer)["id"]
+        rng, stop = random.Random(k), time.perf_counter() + seconds
+        while time.perf_counter() < stop:
+            await asyncio.sleep(0.1)
+            path, body = f"/api/networks/{ident}/step", b"{}"
+            if rng.random() < 0.01:  # a train about every 10 s
+                path, body = f"/api/networks/{ident}/train", b'{"epochs": 20}'
+            status, _, _ = await conn.call("POST", path, body)
+            statuses[status] += 1
+        conn.close()
+
+    await asyncio.gather(*(student(k) for k in range(clients)))
+    return {"statuses": dict(statuses)}
+
+
+async def scenarios(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    log_path = workdir / "server.log"
+    with log_path.open("w") as log, running_app(workdir / "a.sqlite3", log=log) as live:
+        idle = await under_load(live.port, args.seconds, nothing)
+        results["idle_p99_ms"] = idle
+        results["circuits_p99_ms"] = await under_load(
+            live.port, args.seconds, lambda stop: circuits(live.port, stop))
+        log.flush()
+        before = log_path.stat().st_size
+        results["slow_p99_ms"] = await under_load(
+            live.port, max(args.seconds, 20), lambda stop: slow(live.port, stop))
+        log.flush()
+        results["slow_log_growth_bytes"] = log_path.stat().st_size - before
+        results["imports"] = await imports(live.port, live.process.pid, export_document())
+    with running_app(workdir / "b.sqlite3") as live:
+        results["classroom"] = await classroom(live.port, args.classroom_seconds)
+    with running_app(workdir / "c.sqlite3") as live:
+        results["flood"] = await flood(live.port)
+    return results
+
+
+def verdicts(r: dict[str, Any]) -> dict[str, bool]:
+    idle, limit = r["idle_p99_ms"], FLOORS["health_ratio"]
+    flood = r["flood"]["statuses"]
+    return {
+        "circuits: health p99 ≤ 3× idle": r["circuits_p99_ms"] <= limit * idle,
+        "imports: peak RSS ≤ 600 MB": r["imports"]["peak_rss_mb"] <= FLOORS["import_rss_mb"],
+        "imports: health p99 ≤ 3× idle": r["imports"]["p99_ms"] <= limit * idle,
+        "slow: health p99 ≤ 3× idle": r["slow_p99_ms"] <= limit * idle,
+        "slow: log grows < 1 MB": r["slow_log_growth_bytes"] < FLOORS["log_growth_bytes"],
+        "flood: 429 + Retry-After past the limit": (
+            flood.get(429, 0) > 0 and set(flood) <= {201, 429}
+            and r["flood"]["429_without_retry_after"] == 0),
+        "classroom: no 429": 429 not in r["classroom"]["statuses"],
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--classroom-seconds", type=float, default=60.0)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        results = asyncio.run(scenarios(args, Path(tmp)))
+    idle = results["idle_p99_ms"]
+    print(json.dumps(results, indent=2))
+    for name, key in (("circuits", "circuits_p99_ms"), ("slow", "slow_p99_ms")):
+        print(f"{name}: health p99 {results[key]:.1f} ms = {results[key] / idle:.2f}× idle")
+    print(f"imports: health p99 {results['imports']['p99_ms'] / idle:.2f}× idle")
+    checks = verdicts(results)
+    for name, ok in checks.items():
+        print(f"{'ok  ' if ok else 'MISS'} {name}")
+    return 0 if all(checks.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
