@@ -63,4 +63,5 @@ def test_momentum_bias_update_is_written_with_its_numbers(page: Page, server_url
     rule = next(t for t in lines if t.startswith("v \u2190 \u03bc\u00b7v"))
     assert rule.rsplit(" = ", 1)[1].replace("\u2212", "-")[:6] == f"{velocity:.6f}"[:6]
     moved = next(t for t in lines if t.startswith("bh1 \u2190 bh1 + v"))
-    assert moved.rsplit(" = ", 1)[1].replace("\u2212", "-")[:6] == f"{state['biases'][0][0]:.6f}"[:6]
+    bias = state["biases"][0][0]
+    assert moved.rsplit(" = ", 1)[1].replace("\u2212", "-")[:6] == f"{bias:.6f}"[:6]
