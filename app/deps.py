@@ -15,7 +15,8 @@ network for good use `store.edit(network_id)` (see app/store.py).
 from __future__ import annotations
 
 import copy
-from typing import Annotated
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
 from fastapi.dependencies.models import Dependant
@@ -28,36 +29,23 @@ from app.store import Session, Store
 from app.trainpool import TrainPool
 
 
-# The two getters are `async` only so that FastAPI calls them on the event loop instead of
-# sending each through the thread pool (a measurable cost on the /step hot path).
-async def get_settings(request: Request) -> Settings:
-    """The app's Settings (tests pass their own to create_app)."""
-    settings: Settings = request.app.state.settings
-    return settings
+def _from_app_state(attribute: str, what: str) -> Callable[[Request], Awaitable[Any]]:
+    """A dependency giving `app.state.<attribute>` (what create_app built, or a test's own).
+
+    It is `async` only so that FastAPI calls it on the event loop instead of sending it
+    through the thread pool (a measurable cost on the /step hot path)."""
+    async def get(request: Request) -> Any:
+        return getattr(request.app.state, attribute)
+
+    get.__doc__ = f"The app's {what}."
+    return get
 
 
-async def get_train_pool(request: Request) -> TrainPool:
-    """The app's pool of training worker processes."""
-    pool: TrainPool = request.app.state.train_pool
-    return pool
-
-
-async def get_store(request: Request) -> Store:
-    """The app's session store."""
-    store: Store = request.app.state.store
-    return store
-
-
-async def get_events(request: Request) -> EventBus:
-    """The app's event bus (follow mode)."""
-    bus: EventBus = request.app.state.events
-    return bus
-
-
-async def get_rooms(request: Request) -> Rooms:
-    """The app's open follow rooms."""
-    rooms: Rooms = request.app.state.rooms
-    return rooms
+get_settings = _from_app_state("settings", "Settings (tests pass their own to create_app)")
+get_train_pool = _from_app_state("train_pool", "pool of training worker processes")
+get_store = _from_app_state("store", "session store")
+get_events = _from_app_state("events", "event bus (follow mode)")
+get_rooms = _from_app_state("rooms", "open follow rooms")
 
 
 _QUERY_NAMES: dict[int, frozenset[str]] = {}

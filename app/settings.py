@@ -74,8 +74,8 @@ class Settings(BaseSettings):
     workers: int = Field(
         1, ge=1, le=64, description="app processes serving the one port, sharing the store")
     train_workers: int | None = Field(
-        None, ge=1, le=256, description="training worker processes per app process "
-        "(default: the cores shared out among the app processes, at least one)")
+        None, ge=1, le=256, description="training processes per app process; unset: "
+        "the cores shared out among the app processes, at least one")
     train_queue: int = Field(
         64, ge=0, le=10_000, description="trains waiting for a worker; one more gets 503")
 

@@ -47,3 +47,12 @@ def pg_cluster() -> Iterator[Cluster]:
     """One throwaway PostgreSQL server for the whole run (tests take fresh databases)."""
     with running_cluster() as cluster:
         yield cluster
+
+
+def neuron_grid(client: TestClient, ident: str, resolution: int) -> dict[str, Any]:
+    """GET …/predict?neurons=true: a 200 and its body."""
+    response = client.get(f"/api/networks/{ident}/predict",
+                          params={"resolution": resolution, "neurons": "true"})
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body

@@ -129,6 +129,11 @@ def test_scripts_reproduce_the_next_trace(client: TestClient, tmp_path: Path) ->
         trace = client.post(f"/api/networks/{ident}/step", json={"phase": "all"}).json()
         wanted.append(expected(trace, optimizer))
     assert len(wanted) == len(PAIRS) * 18 == 288
+    # Every script is clean Python by pycodestyle and pyflakes (l is the articles' layer index).
+    lint = subprocess.run([sys.executable, "-m", "ruff", "check", "--isolated", "--select",
+                           "E,F,W", "--ignore", "E741", "--line-length", "100", str(tmp_path)],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert lint.returncode == 0, lint.stdout[-3000:]
     for flavour, tol in (("numpy", 1e-12), ("torch", 1e-9)):
         for case, got, want in zip(CASES, run_scripts(scripts[flavour]), wanted, strict=True):
             close(got, want, tol, f"{flavour} {case}")

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.app.conftest import MakeNetwork
+from tests.app.conftest import MakeNetwork, neuron_grid
 
 FEATURED = {"layers": [4, 1], "activations": ["sigmoid"], "loss": "bce",
             "dataset": {"name": "circle", "samples": 40, "seed": 2,
@@ -29,10 +29,7 @@ def test_features_are_extra_input_columns(make_network: MakeNetwork) -> None:
 def test_the_grid_spans_the_plane_and_expands_each_point(client: TestClient,
                                                           make_network: MakeNetwork) -> None:
     state = make_network(**FEATURED)
-    grid = client.get(f"/api/networks/{state['id']}/predict",
-                      params={"resolution": 4, "neurons": "true"})
-    assert grid.status_code == 200
-    body = grid.json()
+    body = neuron_grid(client, state["id"], 4)
     w, b = np.array(state["weights"][0][0]), state["biases"][0][0]
     x1, x2 = body["xs"][1], body["ys"][2]
     z = w @ np.array([x1, x2, x1 * x1, x2 * x2]) + b

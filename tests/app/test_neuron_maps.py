@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.app.conftest import MakeNetwork
+from tests.app.conftest import MakeNetwork, neuron_grid
 
 XOR = {"layers": [2, 3, 1], "activations": ["tanh", "sigmoid"], "loss": "bce",
        "dataset": {"name": "xor", "samples": 40, "seed": 3}}
@@ -16,10 +16,7 @@ XOR = {"layers": [2, 3, 1], "activations": ["tanh", "sigmoid"], "loss": "bce",
 def test_maps_equal_each_neurons_forward_value(client: TestClient,
                                                make_network: MakeNetwork) -> None:
     net = make_network(**XOR)
-    response = client.get(f"/api/networks/{net['id']}/predict",
-                          params={"resolution": 5, "neurons": "true"})
-    assert response.status_code == 200
-    body = response.json()
+    body = neuron_grid(client, net["id"], 5)
     hidden, output = body["neurons"]
     assert len(hidden) == 3 and len(output) == 1 and len(hidden[0]) == 25
     assert output[0] == pytest.approx([row[0] for row in body["outputs"]], abs=1e-15)
@@ -31,8 +28,7 @@ def test_maps_equal_each_neurons_forward_value(client: TestClient,
 def test_one_input_networks_get_a_line_per_neuron(client: TestClient,
                                                   make_network: MakeNetwork) -> None:
     net = make_network(preset="celsius")
-    body = client.get(f"/api/networks/{net['id']}/predict",
-                      params={"resolution": 4, "neurons": "true"}).json()
+    body = neuron_grid(client, net["id"], 4)
     assert len(body["neurons"]) == 1 and len(body["neurons"][0][0]) == 4
 
 

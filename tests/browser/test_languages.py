@@ -4,7 +4,8 @@ Each page is rendered in each language after a forward and a backward pass (the 
 in Explain, the hover card up, the help overlay open): no English word the English page shows
 may remain in the visible text, the tooltips or the aria-labels (an allow-list keeps symbols,
 function and variable names), numbers use the language's decimal separator, `lang=` survives a
-reload and the language menu. The catalogs' completeness is tests/js/i18n.test.mjs's part."""
+reload and the language menu, and axe-core finds no WCAG 2.1 A/AA violation in any language.
+The catalogs' completeness is tests/js/i18n.test.mjs's part."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.support.axe import violations
 from tests.support.live import ROOT
 from tests.support.page import backward_done, idle
 
@@ -124,6 +126,8 @@ def test_the_network_page_is_translated(new_page, english, lang: str) -> None:
     expect(page.get_by_test_id("grad-e-2-0-0")).to_contain_text("\u22120,688")
     expect(page.get_by_test_id("explain-panel")).to_contain_text("\u22120,68765")
     assert not DECIMAL_POINT.search(got["text"]), DECIMAL_POINT.findall(got["text"])
+    page.keyboard.press("Escape")
+    assert violations(page) == []  # WCAG 2.1 A/AA in this language too (lang, names, contrast)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -135,6 +139,7 @@ def test_the_circuits_page_is_translated(new_page, english, lang: str) -> None:
     assert not left, " ".join(sorted(left))
     expect(page.locator("#circuit-output")).to_have_text("0,8808")
     assert not DECIMAL_POINT.search(got["text"]), DECIMAL_POINT.findall(got["text"])
+    assert violations(page) == []
 
 
 def test_the_language_is_kept_in_the_url_and_chosen_from_the_browser(

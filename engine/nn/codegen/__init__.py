@@ -38,4 +38,4 @@ def export_script(
         parts.update(network, dialect),
         parts.result(network),
     ]
-    return "\n\n".join(s for s in sections if s)
+    return "\n\n\n".join(s.strip("\n") for s in sections if s) + "\n"

@@ -32,11 +32,14 @@ def _wrap(items: Sequence[str], indent: str) -> list[str]:
     return lines
 
 
-def vector(values: np.ndarray, indent: str) -> str:
-    """A 1-D array as `[a, b, c]`, wrapped below `indent` when long."""
+def vector(values: np.ndarray, indent: str, around: int = 0) -> str:
+    """A 1-D array as `[a, b, c]`, wrapped below `indent` when long.
+
+    `around` counts the characters the line adds around the list (a call, a comma).
+    """
     items = [number(x) for x in values]
     one_line = f"[{', '.join(items)}]"
-    if len(indent) + len(one_line) <= WIDTH:
+    if len(indent) + len(one_line) + around <= WIDTH:
         return one_line
     body = _wrap(items, indent + "    ")
     body[-1] += ","
@@ -45,7 +48,7 @@ def vector(values: np.ndarray, indent: str) -> str:
 
 def matrix(values: np.ndarray, indent: str) -> str:
     """A 2-D array as a list of rows, one row (or a wrapped block) per line."""
-    rows = [f"{indent}    {vector(row, indent + '    ')}," for row in values]
+    rows = [f"{indent}    {vector(row, indent + '    ', 1)}," for row in values]
     return "[\n" + "\n".join(rows) + f"\n{indent}]"
 
 
@@ -53,7 +56,8 @@ def array(call: str, values: np.ndarray | None, indent: str = "") -> str:
     """`call(<literal>)` for a 1-D or 2-D array, or `None`."""
     if values is None:
         return "None"
-    text = vector(values, indent) if values.ndim == 1 else matrix(values, indent)
+    text = (vector(values, indent, len(call) + 3) if values.ndim == 1
+            else matrix(values, indent))
     return f"{call}({text})"
 
 

@@ -7,7 +7,7 @@ chain-rule factor.
 
 from __future__ import annotations
 
-from engine.nn.codegen.parts import Dialect, forward_loop, penalty_name, reduced_loss
+from engine.nn.codegen.parts import Dialect, assign, forward_loop, penalty_name, reduced_loss
 from engine.nn.losses import FUSED
 from engine.nn.network import Network
 
@@ -79,7 +79,7 @@ def forward(net: Network) -> str:
         lines += ["S = Z[L] - Z[L].max(axis=0)  # shifted by each column's maximum",
                   "log_A = S - np.log(np.exp(S).sum(axis=0))  # log softmax(z), never log 0"]
     sample = fused[0] if fused else LOSSES[spec.loss][0]
-    lines.append(f"sample_losses = {sample}")
+    lines += assign("sample_losses", sample)
     lines += reduced_loss(net, "np.abs(w)")
     return "\n".join(lines)
 

@@ -91,6 +91,15 @@ def penalty_name(net: Network) -> str | None:
     return f"{spec.regularization.upper()}_RATE"
 
 
+def assign(name: str, text: str, width: int = 99) -> list[str]:
+    """`name = text`; a trailing comment that would make the line too long goes above it."""
+    line = f"{name} = {text}"
+    if len(line) <= width or "  # " not in text:
+        return [line]
+    expression, comment = text.split("  # ", 1)
+    return [f"# {comment}", f"{name} = {expression}"]
+
+
 def forward_loop(net: Network) -> list[str]:
     """Z = W·A + b and A = g(Z) for each layer, the same text in both flavours."""
     lines = [

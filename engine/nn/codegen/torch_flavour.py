@@ -6,7 +6,7 @@ the same chain rule, and the comments say which factor it multiplies at each lay
 
 from __future__ import annotations
 
-from engine.nn.codegen.parts import Dialect, forward_loop, reduced_loss
+from engine.nn.codegen.parts import Dialect, assign, forward_loop, reduced_loss
 from engine.nn.network import Network
 
 DIALECT = Dialect("torch", "torch", "import json\n\nimport torch", "tensor")
@@ -30,8 +30,8 @@ LOSSES: dict[str, str] = {
 
 # Output activation and loss computed together from Z (exact where σ(z) rounds to 1).
 FUSED_LOSSES: dict[tuple[str, str], str] = {
-    ("sigmoid", "bce"): "torch.nn.functional.binary_cross_entropy_with_logits(Z[L], T, "
-                        'reduction="none").mean(dim=0)  # bce of σ(z), no log of 0',
+    ("sigmoid", "bce"): "bce_with_logits(Z[L], T, reduction=\"none\").mean(dim=0)"
+                        "  # bce of σ(z), no log of 0",
     ("softmax", "cross_entropy"): "-(T * torch.log_softmax(Z[L], dim=0)).sum(dim=0)  "
                                   "# −Σ t·log softmax(z)",
 }
@@ -40,6 +40,7 @@ FUSED_LOSSES: dict[tuple[str, str], str] = {
 def prelude() -> str:
     """float64 tensors from list literals (the engine computes in float64)."""
     return "\n".join([
+        "bce_with_logits = torch.nn.functional.binary_cross_entropy_with_logits",
         "",
         "",
         "def tensor(rows):",
@@ -70,7 +71,7 @@ def forward(net: Network) -> str:
     fused = FUSED_LOSSES.get((spec.activations[-1], spec.loss))
     if fused is None and spec.loss in ("bce", "cross_entropy"):
         lines.append("C = A[L].clamp(EPS, 1.0 - EPS)  # outputs kept inside (0, 1) for log")
-    lines.append(f"sample_losses = {fused or LOSSES[spec.loss]}")
+    lines += assign("sample_losses", fused or LOSSES[spec.loss])
     lines += reduced_loss(net, "w.abs()")
     return "\n".join(lines)
 
@@ -89,7 +90,7 @@ def backward(net: Network) -> str:
         "dW = [w.grad for w in W]",
         "db = [None if x is None else x.grad for x in b]",
         "W = [w.detach() for w in W]  # the update below is plain arithmetic, not recorded",
+        "b = [None if x is None else x.detach() for x in b]",
         "A = [a.detach() for a in A]",
         "loss, sample_losses = loss.detach(), sample_losses.detach()",
-        "b = [None if x is None else x.detach() for x in b]",
     ])
