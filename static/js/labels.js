@@ -1,6 +1,7 @@
 // Pure geometry for placing text on the drawing: each label tries its candidate spots in order
 // and takes the first whose box crosses no visible edge, no neuron, no label placed before it
-// and stays inside the drawing (the least-crowded spot when none is free). No DOM here.
+// and stays inside the drawing (none free: the least-crowded spot, which render.js hides).
+// No DOM here.
 
 /** Does the segment a→b pass through the box {x, y, w, h}? (Liang–Barsky clipping.) */
 export function segmentHitsBox(a, b, box) {
@@ -45,33 +46,35 @@ export function visibleSegment(a, b) {
   return [{ x: a.x + ux * a.r, y: a.y + uy * a.r }, { x: b.x - ux * b.r, y: b.y - uy * b.r }];
 }
 
-/** How many obstacles a box meets (0: a free spot). */
-export function clashes(box, obstacles, bounds) {
+/** How many obstacles a box meets (0: a free spot); `overEdges` lets it lie across edges. */
+export function clashes(box, obstacles, bounds, overEdges = false) {
   let n = 0;
   if (bounds && (box.x < bounds.x || box.y < bounds.y || box.x + box.w > bounds.x + bounds.w ||
     box.y + box.h > bounds.y + bounds.h)) n += 1;
-  for (const [a, b] of obstacles.segments) if (segmentHitsBox(a, b, box)) n += 1;
+  if (!overEdges) for (const [a, b] of obstacles.segments) if (segmentHitsBox(a, b, box)) n += 1;
   for (const c of obstacles.circles) if (circleHitsBox(c, box)) n += 1;
   for (const other of obstacles.boxes) if (boxesOverlap(box, other)) n += 1;
   return n;
 }
 
 /**
- * Place labels one after the other. Each label: {candidates: [box …]} in order of preference;
- * the chosen box joins the obstacles of the labels after it. `obstacles` = {segments: [[a, b]],
+ * Place labels one after the other. Each label: {candidates: [box …], overEdges} in order of
+ * preference (overEdges: it may lie across edges, as a name in a crowded column, haloed);
+ * a free box joins the obstacles of the labels after it. `obstacles` = {segments: [[a, b]],
  * circles: [{x, y, r}], boxes: [box]}. Returns, per label, the index of the chosen candidate
- * and how many clashes it still has (0 when a free spot was found).
+ * and how many clashes it still has (0 when a free spot was found; a label with clashes is
+ * left out by the caller, so it blocks nothing).
  */
 export function placeLabels(labels, obstacles, bounds) {
   const placed = { segments: obstacles.segments, circles: obstacles.circles, boxes: [...obstacles.boxes] };
-  return labels.map(({ candidates }) => {
+  return labels.map(({ candidates, overEdges }) => {
     let best = { index: 0, clashes: Infinity };
     for (const [index, box] of candidates.entries()) {
-      const n = clashes(box, placed, bounds);
+      const n = clashes(box, placed, bounds, overEdges);
       if (n < best.clashes) best = { index, clashes: n };
       if (n === 0) break;
     }
-    if (candidates.length) placed.boxes.push(candidates[best.index]);
+    if (best.clashes === 0) placed.boxes.push(candidates[best.index]);
     return best;
   });
 }

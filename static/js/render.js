@@ -246,24 +246,42 @@ export function createRenderer(svg, on) {
       segments.push(parts.seg);
     }
     const circles = [...model.nodes.values()].map(at);
-    const boxes = fixedBoxes(at);
+    const boxes = fixedBoxes();
     const top = Math.min(layout.margin.top - 10, ...circles.map((c) => c.y - c.r - 30));
     const bounds = { x: 2, y: top, w: layout.width - 4, h: layout.height - top - 28 };
-    const labels = [...nodeLabels(at), ...edgeLabels()];
+    const labels = [...nameLabels(at), ...nodeLabels(at), ...edgeLabels()];
     const chosen = placeLabels(labels, { segments, circles, boxes }, bounds);
-    chosen.forEach(({ index }, i) => { if (labels[i].candidates[index]) labels[i].apply(labels[i].candidates[index]); });
+    // A text with no free spot is not drawn (a dense network): hover and Explain still tell it.
+    chosen.forEach(({ index, clashes }, i) => {
+      const { candidates, apply, el } = labels[i];
+      el.classList.toggle("unplaced", clashes > 0);
+      if (!clashes && candidates[index]) apply(candidates[index]);
+    });
   }
 
-  /** Texts that stay where they are: names, target boxes, Δ and E. */
-  function fixedBoxes(at) {
-    const boxes = [];
+  /** Each neuron's name: above it (or beside it in a crowded column), else above-left or right. */
+  function nameLabels(at) {
+    const labels = [];
     for (const node of model.nodes.values()) {
       const { name } = els.get(node.id);
+      name.removeAttribute("transform");
+      name.classList.remove("unplaced");
       if (!name.textContent || getComputedStyle(name).display === "none") continue;
-      const p = at(node);
       const bb = name.getBBox();
-      boxes.push({ x: p.x + bb.x, y: p.y + bb.y, w: bb.width, h: bb.height });
+      const p = at(node);
+      const [w, h] = [bb.width, bb.height];
+      const spots = [[0, 0], [-(p.r + w / 2 + 3) - (bb.x + w / 2), -p.r * 0.75 - (bb.y + h / 2)],
+        [p.r + w / 2 + 3 - (bb.x + w / 2), -p.r * 0.75 - (bb.y + h / 2)], [0, -h * 0.6]];
+      // In a crowded column the name sits beside its neuron among the edges, on its halo.
+      labels.push({ el: name, overEdges: name.classList.contains("side"), candidates: spots.map(([dx, dy]) => ({ x: p.x + bb.x + dx, y: p.y + bb.y + dy, w, h, dx, dy })),
+        apply: (c) => { if (c.dx || c.dy) name.setAttribute("transform", `translate(${c.dx},${c.dy})`); } });
     }
+    return labels;
+  }
+
+  /** Texts that stay where they are: the target boxes, Δ and E. */
+  function fixedBoxes() {
+    const boxes = [];
     for (const [id, parts] of els) {
       if (!id.startsWith("target-") && id !== "loss-total") continue;
       const bb = parts.root.getBBox();
@@ -278,6 +296,7 @@ export function createRenderer(svg, on) {
     for (const node of model.nodes.values()) {
       const { under, name, root } = els.get(node.id);
       under.removeAttribute("transform");
+      under.classList.remove("unplaced");
       if (root.classList.contains("compact")) continue;
       const bb = under.getBBox();
       if (!bb.width) continue;
@@ -288,6 +307,7 @@ export function createRenderer(svg, on) {
         [0, nameTop - 4 - (bb.y + bb.height)], [bb.width / 2 + p.r * 0.4, 0], [-bb.width / 2 - p.r * 0.4, 0]];
       if (node.layer === model.layers.length - 1) offsets.splice(4, 1);  // E sits above the output
       labels.push({
+        el: under,
         candidates: offsets.map(([dx, dy]) => ({ x: p.x + bb.x + dx, y: p.y + bb.y + dy, w: bb.width,
           h: bb.height, dx, dy })),
         apply: (c) => { if (c.dx || c.dy) under.setAttribute("transform", `translate(${c.dx},${c.dy})`); },
@@ -303,6 +323,7 @@ export function createRenderer(svg, on) {
       const { label } = els.get(edge.id);
       if (label.classList.contains("crowded")) continue;
       label.removeAttribute("transform");
+      label.classList.remove("unplaced");
       const bb = label.getBBox();
       if (!bb.width) continue;
       const a = layout.nodes[edge.layer - 1][edge.source];
@@ -311,6 +332,7 @@ export function createRenderer(svg, on) {
       const cx = bb.x + bb.width / 2;
       const cy = bb.y + bb.height / 2;
       labels.push({
+        el: label,
         candidates: edgeCandidates(a, b, f, bb.width + 2, bb.height),
         apply: (c) => {
           els.get(edge.id).at = { x: c.cx, y: c.cy };
@@ -323,7 +345,9 @@ export function createRenderer(svg, on) {
 
   const widestEdge = () => Math.max(2, Math.min(MAX_EDGE_WIDTH, (layout?.radius ?? 30) * 0.28));
 
-  function restyle() {
+  /** `place: false` (an animation's frames) leaves the texts where they are until the
+   * next full restyle: re-placing them every frame costs more than the frame. */
+  function restyle({ place = true } = {}) {
     if (!model) return;
     const widest = widestEdge();
     let edgeText = false;
@@ -331,7 +355,7 @@ export function createRenderer(svg, on) {
       if (layout) edgeCanvas.draw(model, layout, widest);
     } else {
       const maxW = Math.max(1e-9, ...[...model.edges.values()].map((e) => Math.abs(e.weight)));
-      for (const edge of model.edges.values()) edgeText = styleEdge(edge, maxW, widest) || edgeText;
+      for (const edge of model.edges.values()) edgeText = styleEdge(edge, maxW, widest, !place) || edgeText;
     }
     const maxA = {};
     for (const n of model.nodes.values()) {
@@ -341,14 +365,16 @@ export function createRenderer(svg, on) {
     for (const node of model.nodes.values()) changed = styleNode(node, maxA[node.layer]) || changed;
     styleLossBox();
     svg.classList.toggle("stale", Boolean(model.stale));
-    if ((changed || edgeText) && layout) placeTexts();
+    if ((changed || edgeText) && layout && place) placeTexts();
   }
 
-  function styleEdge(edge, maxW, widest) {
-    const { line, weight, grad } = els.get(edge.id);
+  /** `frame`: an animation frame, where a hidden (crowded) label's text can wait. */
+  function styleEdge(edge, maxW, widest, frame = false) {
+    const { line, weight, grad, label } = els.get(edge.id);
     const w = edge.weight;
     setAttr(line, "stroke", w >= 0 ? "var(--positive)" : "var(--negative)");
     setAttr(line, "stroke-width", (0.6 + (widest - 0.6) * Math.abs(w) / maxW).toFixed(2));
+    if (frame && label.classList.contains("crowded")) return false;
     weight.dataset.value = w;
     const change = edge.changing && `${fmt(edge.old_weight)} \u2192 ${fmt(edge.new_weight)}`;
     const a = setText(weight, fmt(w));
@@ -399,10 +425,10 @@ export function createRenderer(svg, on) {
 
   return {
     redraw, redistribute, restyle,
-    /** Canvas edges only: the weights `weightOf(edge)` fading in over the drawn ones
+    /** Canvas edges only: the weights `weightOf(edge)` sweeping in over the drawn ones
      * ({set(t), commit()}), or null when the edges are SVG lines. */
-    fadeEdges: (weightOf) => (edgeCanvas && layout
-      ? edgeCanvas.fade(model, layout, widestEdge(), weightOf) : null),
+    sweepEdges: (weightOf) => (edgeCanvas && layout
+      ? edgeCanvas.sweep(model, layout, widestEdge(), weightOf) : null),
     edgesOnCanvas: () => Boolean(edgeCanvas),
     el: (id) => els.get(id),
     layout: () => layout,

@@ -24,6 +24,7 @@ def test_the_two_two_one_fills_the_drawing_and_no_text_collides(
     measures = page.evaluate(DRAWING_MEASURES)
     assert measures["span"] >= 0.7, measures["span"]
     assert collisions(measures) == []
+    assert page.locator("[data-testid=network] .unplaced").count() == 0  # every text found room
     assert measures["scrollWidth"] <= measures["width"]
     if presenter and size == (1920, 1080):
         fonts = {t["text"]: t["font"] for t in measures["texts"] if t["cls"] in NUMBERS}
@@ -92,3 +93,20 @@ def test_p_toggles_presenter_mode_on_the_circuits_page(page: Page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
     page.keyboard.press("p")
     expect(page.locator("body")).not_to_have_class(re.compile(r"\bpresenter\b"))
+
+
+@pytest.mark.parametrize("hash_", ["#preset=deep-sigmoid", "#preset=high-school",
+                                   "#preset=xor&layers=2,4,4,1&dataset=spiral",
+                                   "#preset=xor&layers=2,8,8,8,8,8,1&dataset=spiral"])
+@pytest.mark.parametrize("presenter", [True, False])
+def test_larger_networks_have_no_text_on_edges_or_on_each_other(
+        page: Page, hash_: str, presenter: bool) -> None:
+    """A text with no free spot is left out (hover and Explain tell it), never drawn over."""
+    if presenter:
+        page.set_viewport_size({"width": 1920, "height": 1080})
+    open_page(page, hash_ + ("&presenter=1" if presenter else ""))
+    backward_done(page)
+    measures = page.evaluate(DRAWING_MEASURES)
+    assert collisions(measures) == []
+    shown = {t["cls"] for t in measures["texts"]}
+    assert {"value", "below"} <= shown or {"value long", "below"} <= shown, shown

@@ -49,3 +49,9 @@ test("with no free spot the least crowded one is taken", () => {
   const label = { candidates: [{ x: 0, y: 0, w: 10, h: 30 }, { x: 0, y: 20, w: 10, h: 10 }] };
   assert.deepEqual(placeLabels([label], { segments, circles: [], boxes: [] }), [{ index: 1, clashes: 1 }]);
 });
+
+test("a label that may lie over edges minds only texts, neurons and the bounds", () => {
+  const segments = [[{ x: 0, y: 5 }, { x: 100, y: 5 }]];
+  const label = { overEdges: true, candidates: [{ x: 0, y: 0, w: 10, h: 10 }] };
+  assert.deepEqual(placeLabels([label], { segments, circles: [], boxes: [] }), [{ index: 0, clashes: 0 }]);
+});
