@@ -46,15 +46,51 @@ def engine_traces(tmp_path: Path) -> dict[str, dict[str, object]]:
     return cases
 
 
+def twin_traces(tmp_path: Path) -> dict[str, dict[str, object]]:
+    """Two identical networks stepped alike, one answering per edge, one `?form=layers`:
+    the page's decoder must make the same model of both (tests/js/traceforms.test.mjs)."""
+    cases: dict[str, dict[str, object]] = {}
+    with TestClient(create_app(Settings(db=tmp_path / "twins.sqlite3")),
+                    base_url="http://localhost") as client:
+        for optimizer, bias in (("sgd", True), ("momentum", False), ("adam", True)):
+            body = {"layers": [3, 4, 5, 2], "activations": ["tanh", "relu", "sigmoid"],
+                    "optimizer": optimizer, "use_bias": [bias, True, bias], "seed": 7,
+                    "inputs": [[0.5, -1, 2], [1, 0.25, -0.5], [-2, 1, 0]],
+                    "targets": [[1, 0], [0, 1], [1, 1]]}
+            states = []
+            for _ in range(2):
+                created = client.post("/api/networks", json=body)
+                assert created.status_code == 201, created.text
+                states.append(created.json())
+            ids = [state["id"] for state in states]
+            steps = []
+            for phase in ("forward", "backward", "update", "all"):
+                pair = {}
+                for ident, form in zip(ids, ("edges", "layers"), strict=True):
+                    answer = client.post(f"/api/networks/{ident}/step?form={form}",
+                                         json={"phase": phase})
+                    assert answer.status_code == 200, answer.text
+                    pair[form] = answer.json()
+                steps.append(pair)
+            cases[optimizer] = {"state": states[0], "steps": steps}
+    return cases
+
+
 def test_the_pure_page_modules_pass_their_node_tests(tmp_path: Path) -> None:
     if not Path(NODE).exists():
         pytest.fail("Node.js not found: apt-get install -y nodejs")
     traces = tmp_path / "traces.json"
     traces.write_text(json.dumps(engine_traces(tmp_path)))
+    twins = tmp_path / "twins.json"
+    twins.write_text(json.dumps(twin_traces(tmp_path)))
     run = subprocess.run([NODE, "--test", "tests/js/"], cwd=ROOT, capture_output=True, text=True,
-                         env={**os.environ, "BACKPROP_VIZ_JS_TRACES": str(traces)}, timeout=120)
+                         env={**os.environ, "BACKPROP_VIZ_JS_TRACES": str(traces),
+                              "BACKPROP_VIZ_JS_TWINS": str(twins)}, timeout=120)
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
     assert "# fail 0" in run.stdout
     engine_cases = [line for line in run.stdout.splitlines()
                     if line.startswith("ok ") and "match the trace" in line]
     assert len(engine_cases) == 6, run.stdout[-2000:]  # every loss × reduction ran
+    twin_cases = [line for line in run.stdout.splitlines()
+                  if line.startswith("ok ") and "same model" in line]
+    assert len(twin_cases) == 3, run.stdout[-2000:]  # every optimizer's twins ran

@@ -238,30 +238,30 @@ function updateSteps(ctx) {
 
 /**
  * Weights move from old_weight to new_weight (the model already holds the update). Edges on
- * a canvas (a big network) do not redraw each frame: the new picture fades in over the old.
+ * a canvas (a big network) are not redrawn each frame: the new ones sweep in, layer by layer.
  */
 function tweenStep(ctx, edges) {
   const ids = edges.map((e) => e.id);
-  let fade = null;
+  let sweep = null;
   return {
     duration: ctx.slow ? EDGE_MS * 1.5 : LAYER_MS * 1.4,
     start() {
       for (const e of edges) e.changing = true;
       markLabels(ctx, ids, "changing", true);
       if (edges.length === 1) ctx.narrate(updateNarration(ctx.model, edges[0]));
-      fade = ctx.renderer.fadeEdges?.((e) => (e.changing ? e.new_weight : e.weight)) ?? null;
+      sweep = ctx.renderer.sweepEdges?.((e) => (e.changing ? e.new_weight : e.weight)) ?? null;
     },
     frame(t) {
-      if (fade) {
-        fade.set(t);
+      if (sweep) {
+        sweep.set(t);
         return;
       }
       for (const e of edges) e.weight = e.old_weight + (e.new_weight - e.old_weight) * t;
-      ctx.renderer.restyle();
+      ctx.renderer.restyle({ place: false });
     },
     end() {
       for (const e of edges) { e.weight = e.new_weight; e.changing = false; }
-      fade?.commit();
+      sweep?.commit();
       ctx.renderer.restyle();
       markLabels(ctx, ids, "changing", false);
     },

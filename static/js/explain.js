@@ -163,7 +163,12 @@ function explainEdge(model, edge) {
 
 function biasLines(model, node) {
   const own = `\u2202${sampleLoss(model)}/\u2202b = \u03b4 = <b>${fmtLong(node.grad_z)}</b>`;
-  return [own, ...batchLines(model, "b", node.grad_z, node.grad_bias, null)];
+  const lines = [own, ...batchLines(model, "b", node.grad_z, node.grad_bias, null)];
+  if (node.new_bias === null || node.new_bias === undefined) return lines;
+  // The update rule for the bias, written as for a weight (optimizer.js, updateLine).
+  const bias = { name: `b${node.name}`, grad: node.grad_bias, new_weight: node.new_bias,
+    old_weight: node.old_bias ?? null, weight: node.bias, optimizer: node.bias_optimizer };
+  return [...lines, ...(updateRuleLines(model, bias) ?? [updateLine(model, bias)])];
 }
 
 function explainNode(model, node) {

@@ -5,6 +5,14 @@ export class PulseLayer {
   constructor(canvas) {
     this.canvas = canvas;
     this.sets = new Set();
+    // The CSS box, measured when it changes rather than read each frame: reading
+    // clientWidth mid-animation forces a layout of the whole (restyled) drawing.
+    this.box = null;
+    this.clean = false;  // nothing drawn since the last clear
+    // A compositing layer of its own: a frame's dots then re-raster only this canvas, not
+    // the page under it (without a GPU a canvas is otherwise painted into its parent).
+    canvas.style.willChange = "transform";
+    new ResizeObserver(() => { this.box = null; }).observe(canvas);
   }
 
   /** Start a set of pulses [{x, y, dx, dy}] in a colour; returns a handle {move(t), remove()}. */
@@ -28,7 +36,9 @@ export class PulseLayer {
 
   /** Redraw every running set (called from the timeline's frame, so no extra frame lag). */
   draw() {
+    if (!this.sets.size && this.clean) return;
     const ctx = this.fit();
+    this.clean = !this.sets.size;
     for (const set of this.sets) {
       if (set.front) {
         drawFront(ctx, set);
@@ -52,8 +62,9 @@ export class PulseLayer {
   /** Match the backing store to the CSS box (and the screen's pixel ratio); clear it. */
   fit() {
     const ratio = window.devicePixelRatio || 1;
-    const w = Math.round(this.canvas.clientWidth * ratio);
-    const h = Math.round(this.canvas.clientHeight * ratio);
+    this.box ??= { w: this.canvas.clientWidth, h: this.canvas.clientHeight };
+    const w = Math.round(this.box.w * ratio);
+    const h = Math.round(this.box.h * ratio);
     if (this.canvas.width !== w || this.canvas.height !== h) {
       this.canvas.width = w;
       this.canvas.height = h;

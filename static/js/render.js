@@ -345,7 +345,9 @@ export function createRenderer(svg, on) {
 
   const widestEdge = () => Math.max(2, Math.min(MAX_EDGE_WIDTH, (layout?.radius ?? 30) * 0.28));
 
-  function restyle() {
+  /** `place: false` (an animation's frames) leaves the texts where they are until the
+   * next full restyle: re-placing them every frame costs more than the frame. */
+  function restyle({ place = true } = {}) {
     if (!model) return;
     const widest = widestEdge();
     let edgeText = false;
@@ -353,7 +355,7 @@ export function createRenderer(svg, on) {
       if (layout) edgeCanvas.draw(model, layout, widest);
     } else {
       const maxW = Math.max(1e-9, ...[...model.edges.values()].map((e) => Math.abs(e.weight)));
-      for (const edge of model.edges.values()) edgeText = styleEdge(edge, maxW, widest) || edgeText;
+      for (const edge of model.edges.values()) edgeText = styleEdge(edge, maxW, widest, !place) || edgeText;
     }
     const maxA = {};
     for (const n of model.nodes.values()) {
@@ -363,14 +365,16 @@ export function createRenderer(svg, on) {
     for (const node of model.nodes.values()) changed = styleNode(node, maxA[node.layer]) || changed;
     styleLossBox();
     svg.classList.toggle("stale", Boolean(model.stale));
-    if ((changed || edgeText) && layout) placeTexts();
+    if ((changed || edgeText) && layout && place) placeTexts();
   }
 
-  function styleEdge(edge, maxW, widest) {
-    const { line, weight, grad } = els.get(edge.id);
+  /** `frame`: an animation frame, where a hidden (crowded) label's text can wait. */
+  function styleEdge(edge, maxW, widest, frame = false) {
+    const { line, weight, grad, label } = els.get(edge.id);
     const w = edge.weight;
     setAttr(line, "stroke", w >= 0 ? "var(--positive)" : "var(--negative)");
     setAttr(line, "stroke-width", (0.6 + (widest - 0.6) * Math.abs(w) / maxW).toFixed(2));
+    if (frame && label.classList.contains("crowded")) return false;
     weight.dataset.value = w;
     const change = edge.changing && `${fmt(edge.old_weight)} \u2192 ${fmt(edge.new_weight)}`;
     const a = setText(weight, fmt(w));
@@ -421,10 +425,10 @@ export function createRenderer(svg, on) {
 
   return {
     redraw, redistribute, restyle,
-    /** Canvas edges only: the weights `weightOf(edge)` fading in over the drawn ones
+    /** Canvas edges only: the weights `weightOf(edge)` sweeping in over the drawn ones
      * ({set(t), commit()}), or null when the edges are SVG lines. */
-    fadeEdges: (weightOf) => (edgeCanvas && layout
-      ? edgeCanvas.fade(model, layout, widestEdge(), weightOf) : null),
+    sweepEdges: (weightOf) => (edgeCanvas && layout
+      ? edgeCanvas.sweep(model, layout, widestEdge(), weightOf) : null),
     edgesOnCanvas: () => Boolean(edgeCanvas),
     el: (id) => els.get(id),
     layout: () => layout,

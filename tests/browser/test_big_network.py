@@ -80,7 +80,11 @@ def test_a_big_network_draws_its_edges_on_a_canvas_and_steps(page: Page) -> None
     trace = api_trace(page, "forward")
     assert trace["step"] == 1
     assert shown(page, f"value-n-{OUT}-0") == node(trace, OUT, 0)["a"]
-    # The update's new weights are on the canvas (faded in, then copied), not the old ones.
-    assert page.evaluate("() => document.querySelector('[data-testid=edges-next]').style.opacity"
-                         ) == "0"
-    assert before >= 1
+    # The update's new weights swept onto the edge canvas: the sweep's own canvas is empty
+    # again and the edges were not redrawn from scratch after it.
+    blank = page.evaluate("""() => {
+      const c = document.querySelector('[data-testid=edges-next]');
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      return d.every((v) => v === 0); }""")
+    assert blank
+    assert int(canvas.get_attribute("data-drawn") or 0) == before

@@ -50,3 +50,18 @@ def test_optimizer_init_and_seed_chosen_in_the_form_go_to_the_network_and_url(
     assert (spec["optimizer"], spec["init"], spec["seed"]) == ("momentum", "he", 7)
     hash_ = page.evaluate("location.hash")
     assert "optimizer=momentum" in hash_ and "init=he" in hash_ and "seed=7" in hash_
+
+
+def test_momentum_bias_update_is_written_with_its_numbers(page: Page, server_url: str) -> None:
+    open_page(page, "#preset=xor&optimizer=momentum&momentum=0.5")
+    page.get_by_test_id("step").click()
+    idle(page)
+    state = httpx.get(f"{server_url}/api/networks/{network_id(page)}").json()
+    velocity = state["optimizer"]["velocity"]["biases"][0][0]
+    page.get_by_test_id("node-n-1-0").click()
+    lines = page.get_by_test_id("explain-panel").locator(".eq").all_inner_texts()
+    rule = next(t for t in lines if t.startswith("v \u2190 \u03bc\u00b7v"))
+    assert rule.rsplit(" = ", 1)[1].replace("\u2212", "-")[:6] == f"{velocity:.6f}"[:6]
+    moved = next(t for t in lines if t.startswith("bh1 \u2190 bh1 + v"))
+    bias = state["biases"][0][0]
+    assert moved.rsplit(" = ", 1)[1].replace("\u2212", "-")[:6] == f"{bias:.6f}"[:6]
