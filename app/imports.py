@@ -4,10 +4,10 @@ An import may be a 48 MB document. Parsing it (json) and validating it (pydantic
 calls that hold Python's interpreter lock for seconds: in a worker thread they still stalled
 every other request, on the event loop even more so. Here the raw bytes go to a process of
 its own (`--import-concurrency` of them, default 1), which parses, validates and rebuilds
-the network and its data, and sends back the checked documents (turned into engine objects
-here, trusted). The body is read only when a slot is free, so waiting imports hold no
-memory here: their bytes wait in the network's buffers. A refusal comes back as plain
-values and is raised here as the error the app's handlers answer (the same 422s).
+the network and its data, and sends back the checked network (as a document) and data.
+The body is read only when a slot is free, so waiting imports hold no memory here: their
+bytes wait in the network's buffers. A refusal comes back as plain values and is raised
+here as the error the app's handlers answer (the same 422s).
 """
 
 from __future__ import annotations
@@ -56,14 +56,15 @@ def _raise(kind: str, payload: Any) -> None:
 
 
 def build(raw: bytes, settings: Settings) -> tuple[str, Any]:
-    """In the import process: ("ok", (network doc, dataset doc, preset)) or a refusal."""
+    """In the import process: ("ok", (network doc, dataset, preset)) or a refusal."""
     try:
         body = SessionImport.model_validate(parse_json(raw))
         network, dataset = import_session(body, settings)
     except (ValidationError, EngineError, LimitError) as exc:
         return _refusal(exc)
-    # as documents: engine objects hold functions of their lookup tables, which pickle cannot
-    return "ok", (network.to_dict(), dataset.to_dict(), body.preset)
+    # the network as a document (it holds functions of its lookup tables, which pickle
+    # cannot send); the data as it is (NumPy arrays: cheap to send and receive)
+    return "ok", (network.to_dict(), dataset, body.preset)
 
 
 def _pool(request: Request, settings: Settings) -> tuple[asyncio.Semaphore, ProcessPoolExecutor]:
@@ -91,11 +92,10 @@ async def import_document(request: Request, store: Store, settings: Settings) ->
     return await asyncio.to_thread(_create, store, *payload)
 
 
-def _create(store: Store, network: dict[str, Any], dataset: dict[str, Any],
+def _create(store: Store, network: dict[str, Any], dataset: Dataset,
             preset: str | None) -> Session:
-    """Rebuild the checked documents (trusted: the import process validated them) and store."""
-    return store.create(Network.from_dict(network, trusted=True),
-                        Dataset.from_trusted_dict(dataset), preset)
+    """Rebuild the checked network (trusted: the import process validated it) and store."""
+    return store.create(Network.from_dict(network, trusted=True), dataset, preset)
 
 
 def close(app_state: Any) -> None:
