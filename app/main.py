@@ -10,8 +10,9 @@ from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
-from app import __version__, errors, openapi, serve
+from app import __version__, errors, imports, openapi, serve
 from app.bodylimit import BodySizeLimit
+from app.cpulimit import OneAtATime
 from app.deps import known_query
 from app.events import EventBus
 from app.jsonbody import StrictJsonBodies
@@ -69,6 +70,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
     finally:
         app.state.train_pool.close()
+        imports.close(app.state)
         app.state.events.close()
         store.close()
 
@@ -113,6 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(StrictJsonBodies)  # inside the size limit: reads bounded bodies only
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, overrides={
         ("POST", "/api/networks/import"): settings.max_import_bytes})
+    app.add_middleware(OneAtATime)  # circuit traces: one thread at a time
     app.add_middleware(Quotas, store=app.state.store, settings=settings)
     app.add_middleware(RateLimits, settings=settings)  # before any body is read
     install_browser_guards(app, settings)

@@ -14,6 +14,7 @@ polled at most every CANCEL_POLL_SECONDS, so a cheap epoch does not pay a system
 
 from __future__ import annotations
 
+import os
 import time
 from contextlib import suppress
 from multiprocessing.connection import Connection
@@ -37,6 +38,9 @@ LIVE_SECONDS = 0.5  # live snapshots (weights, grid): at most one this often …
 LIVE_COST_FACTOR = 10  # … and never more often than 10× their own cost (≤ ~10% of a run)
 CHECKPOINT_SECONDS = 2.0  # progress reaches the store at least this often
 CANCEL_POLL_SECONDS = 0.01
+# Training gives way to the app process serving requests on a busy machine (steps, health,
+# pages stay quick while a class trains); on idle cores it runs at full speed all the same.
+NICENESS = 5
 
 
 def finite_parameters(net: Network) -> bool:
@@ -152,6 +156,8 @@ def run_job(conn: Connection, job: dict[str, Any]) -> None:
 def serve(conn: Connection) -> None:
     """A worker's life: jobs one after another until the parent sends None or goes away."""
     keep_freed_memory()
+    with suppress(OSError):
+        os.nice(NICENESS)
     while True:
         try:
             job = conn.recv()

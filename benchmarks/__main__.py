@@ -9,7 +9,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-SUITES = ("engine", "api", "wire", "page", "follow", "classroom")
+SUITES = ("engine", "api", "wire", "page", "follow", "classroom", "hardening")
 
 
 def main() -> int:

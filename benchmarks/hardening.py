@@ -4,8 +4,8 @@ baseline measured in the same run:
     python -m benchmarks.hardening [--seconds 10] [--classroom-seconds 60]
 
 - circuits: four clients looping on the 300-variable sum → health p99 ≤ 3× idle.
-- imports: eight parallel imports of a ~30–47 MB export → server peak RSS ≤ 600 MB, health
-  p99 ≤ 3× idle.
+- imports: eight parallel imports of a ~33 MB export → peak RSS of the server and all its
+  processes (import and training workers included) ≤ 600 MB, health p99 ≤ 3× idle.
 - slow: 500 connections sending one byte every 6 s (reconnecting when cut off) → health
   p99 ≤ 3× idle, server log grows < 1 MB.
 - flood: 10,000 creates from one address as fast as it can → past the limit, every answer
@@ -122,10 +122,15 @@ def export_document() -> bytes:
 
 
 def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+    """Resident memory of a process and all its descendants (import and training workers)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text().splitlines()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return 0.0
+    own = next((int(line.split()[1]) / 1024 for line in status if line.startswith("VmRSS:")),
+               0.0)
+    return own + sum(rss_mb(int(child)) for child in children)
 
 
 async def imports(port: int, pid: int, document: bytes) -> dict[str, Any]:

@@ -41,6 +41,7 @@ export function bindShare(app) {
   const part = (role) => dialog.querySelector(`[data-role="${role}"]`);
   let room = null;
   let timer = null;
+  let polling = null;  // the followers poll in flight, if any
 
   const show = (opened) => {
     room = opened;
@@ -54,13 +55,12 @@ export function bindShare(app) {
     button.setAttribute("aria-pressed", "true");
     if (!dialog.open) dialog.showModal();
     clearInterval(timer);
-    timer = setInterval(async () => {
-      try {
-        const now = await api.getRoom(room.code);
+    timer = setInterval(() => {
+      polling = api.getRoom(room.code).then((now) => {
         part("followers").value = String(now.followers);
-      } catch (err) {
+      }, (err) => {
         if (err.status === 404) ended();
-      }
+      });
     }, FOLLOWERS_EVERY_MS);
   };
 
@@ -93,6 +93,8 @@ export function bindShare(app) {
   part("hide").addEventListener("click", () => dialog.close());
   part("close-room").addEventListener("click", async () => {
     const saved = savedRooms()[store.state.network?.id];
+    clearInterval(timer);  // no followers poll may reach the room after it is gone (a 404)
+    await polling;
     if (room && saved) await api.closeRoom(room.code, saved.token).catch(() => {});
     ended();
   });

@@ -99,15 +99,14 @@ def test_training_one_network_does_not_block_others(
     client.app.state.settings.max_train_seconds = 3.0  # type: ignore[attr-defined]
     busy, other = make_network(**BIG)["id"], make_network()["id"]
     thread = _train_in_background(client, busy)
-    started = time.monotonic()
     statuses = [client.post(f"/api/networks/{other}/step", json={}).status_code
                 for _ in range(5)]
     state = client.get(f"/api/networks/{busy}")  # reads answer from the last commit
-    elapsed = time.monotonic() - started
+    training_still = thread.is_alive()  # the steps did not wait for the run to end
     thread.join(timeout=30)
     assert statuses == [200] * 5
     assert state.status_code == 200
-    assert elapsed < 2.0
+    assert training_still
 
 
 def test_a_call_waiting_too_long_for_a_busy_network_is_409(

@@ -155,10 +155,10 @@ def test_the_lease_of_a_killed_process_runs_out(open_one: OpenStore) -> None:
     holder.kill()
     holder.wait()
     assert store.try_lock(ident) is None  # still leased …
-    started = time.monotonic()
-    with store.edit(ident) as session:  # … until the lease runs out (1 s), not the timeout
+    # … until the lease runs out (1 s): had it not, edit would wait the whole lock timeout
+    # (10 s) and raise Busy.
+    with store.edit(ident) as session:
         assert session.version == 1
-    assert time.monotonic() - started < 5.0
 
 
 def test_expiry_sweeps_once_per_store(open_one: OpenStore) -> None:

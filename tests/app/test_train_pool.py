@@ -123,3 +123,16 @@ def test_waiting_for_a_busy_network_holds_no_thread(one_worker: TestClient) -> N
     assert statuses == [(409, "5")] * 45
     assert (health, unrelated) == (200, 200)
     assert threads_while_waiting[0] < 5  # not one thread per waiter
+
+
+def test_a_streamed_train_on_a_busy_network_is_a_plain_409(one_worker: TestClient) -> None:
+    ident = create(one_worker, **BIG)
+    thread, leave = train_until_first_progress(one_worker, ident)
+    with one_worker.stream("POST", f"/api/networks/{ident}/train",
+                           json={"epochs": 5, "stream": True}) as response:
+        status, retry = response.status_code, response.headers.get("retry-after")
+        body = json.loads(response.read())
+    leave.set()
+    thread.join(30)
+    assert (status, retry) == (409, "5")
+    assert "busy" in body["message"]

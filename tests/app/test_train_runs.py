@@ -69,11 +69,11 @@ def test_plain_train_stops_when_the_client_leaves(client: TestClient, make_netwo
     net = slow_network(make_network)
     store: Store = client.app.state.store  # type: ignore[attr-defined]
     pool: TrainPool = client.app.state.train_pool  # type: ignore[attr-defined]
-    started = time.monotonic()
     result = asyncio.run(train_watching(GoneClient(), store, pool,  # type: ignore[arg-type]
                                         net["id"], TrainRequest(epochs=100_000), settings))
-    assert time.monotonic() - started < 10
+    # Stopped by the client leaving (not by max_train_seconds), long before the 100,000 epochs.
     assert (result.stopped_early, result.reason) == (True, "cancelled: the client went away")
+    assert result.epochs < 100_000
     assert result.step == result.epochs
     with store.edit(net["id"], wait=False) as session:  # the lease is free again
         assert session.network.step == result.step

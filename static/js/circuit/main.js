@@ -164,7 +164,13 @@ function wire() {
   $("circuit-inputs").addEventListener("submit", (event) => event.preventDefault());
   $("circuit-form").addEventListener("submit", (event) => {
     event.preventDefault();
-    leaveNeuron("");
+    // Trace on a network's neuron traces that neuron again (decomposed or not); only an edited
+    // expression makes it a free circuit, and the status line says so.
+    if (state.neuron && $("circuit-expression").value.trim() === state.trace?.expression) {
+      run();
+      return;
+    }
+    leaveNeuron(t("circuit.edited_expression"));
     $("circuit-preset").value = "";
     $("circuit-preset-source").textContent = "";
     run();
