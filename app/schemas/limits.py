@@ -15,6 +15,7 @@ class ActivationRule(Public):
 
     name: str
     output_only: bool = Field(description="allowed on the output layer only (softmax)")
+    min_outputs: int = Field(description="output neurons it needs (softmax: 2)")
 
 
 class LossRule(Public):
@@ -23,6 +24,9 @@ class LossRule(Public):
     name: str
     outputs: list[str] | None = Field(description="output activations it accepts; null: any")
     targets: list[float] | None = Field(description="[lowest, highest] target; null: any")
+    one_output_refused: list[str] = Field(
+        description="output activations refused on a single output neuron (cross_entropy: "
+                    "sigmoid, which would give target-0 samples no loss; use bce)")
 
 
 class OptimizerRule(Public):

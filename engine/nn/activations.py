@@ -27,6 +27,7 @@ class Activation:
     forward: Callable[..., np.ndarray]  # (z, out=None) -> a
     derivative: Callable[..., np.ndarray]  # (z, a, grad_a, out=None) -> grad_z
     output_only: bool = False
+    min_outputs: int = 1  # neurons its layer needs (softmax over one output is always 1)
 
 
 def _identity(z: np.ndarray, out: Out = None) -> np.ndarray:
@@ -108,5 +109,5 @@ ACTIVATIONS: dict[str, Activation] = {
     "tanh": Activation("tanh", _tanh, _tanh_der),
     "relu": Activation("relu", _relu, _relu_der),
     "leaky_relu": Activation("leaky_relu", _leaky_relu, _leaky_relu_der),
-    "softmax": Activation("softmax", _softmax, _softmax_der, output_only=True),
+    "softmax": Activation("softmax", _softmax, _softmax_der, output_only=True, min_outputs=2),
 }

@@ -147,6 +147,10 @@ LOSS_OUTPUTS: dict[str, tuple[str, ...] | None] = {
     "cross_entropy": ("softmax", "sigmoid"),
 }
 
+# Output activations a loss refuses on a single output neuron: −Σ t·log o over one sigmoid
+# gives target-0 samples no loss at all (bce, which adds −(1 − t)·log(1 − o), is the one).
+ONE_OUTPUT_REFUSED: dict[str, tuple[str, ...]] = {"cross_entropy": ("sigmoid",)}
+
 
 @dataclass(frozen=True)
 class Regularizer:

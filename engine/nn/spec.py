@@ -14,7 +14,13 @@ from typing import Any
 from engine.errors import SpecError
 from engine.nn.activations import ACTIVATIONS
 from engine.nn.initializers import INITIALIZERS
-from engine.nn.losses import LOSS_OUTPUTS, LOSSES, REGULARIZERS, TARGET_RANGES
+from engine.nn.losses import (
+    LOSS_OUTPUTS,
+    LOSSES,
+    ONE_OUTPUT_REFUSED,
+    REGULARIZERS,
+    TARGET_RANGES,
+)
 from engine.nn.optimizers import OPTIMIZER_RULES
 
 # The names a spec may use are the keys of the engine's lookup tables: a new activation is
@@ -123,13 +129,14 @@ class NetworkSpec:
                 raise SpecError("activations", f"softmax is allowed on the output layer only, "
                                 f"not on hidden layer {k + 1}")
         out = self.activations[-1]
-        if out == "softmax" and self.layers[-1] < 2:
-            raise SpecError("activations", "softmax needs at least 2 output neurons")
+        if self.layers[-1] < ACTIVATIONS[out].min_outputs:
+            raise SpecError("activations", f"{out} needs at least "
+                            f"{ACTIVATIONS[out].min_outputs} output neurons")
         allowed = LOSS_OUTPUTS[self.loss]
         if allowed is not None and out not in allowed:
             raise SpecError("loss", f"{self.loss} needs outputs in (0, 1): use a "
                             f"{' or '.join(allowed)} output layer, not {out}")
-        if self.loss == "cross_entropy" and out == "sigmoid" and self.layers[-1] == 1:
+        if self.layers[-1] == 1 and out in ONE_OUTPUT_REFUSED.get(self.loss, ()):
             raise SpecError("loss", "cross_entropy on one sigmoid output gives samples with "
                             "target 0 no loss (−Σ t·log o); use bce, which adds "
                             "−(1 − t)·log(1 − o)")
@@ -207,10 +214,12 @@ def vocabulary() -> dict[str, Any]:
     """
     defaults = {f.name: f.default for f in fields(NetworkSpec) if f.default is not MISSING}
     return {
-        "activations": [{"name": name, "output_only": act.output_only}
+        "activations": [{"name": name, "output_only": act.output_only,
+                         "min_outputs": act.min_outputs}
                         for name, act in ACTIVATIONS.items()],
         "losses": [{"name": name, "outputs": _list(LOSS_OUTPUTS[name]),
-                    "targets": _list(TARGET_RANGES[name][:2]) if name in TARGET_RANGES else None}
+                    "targets": _list(TARGET_RANGES[name][:2]) if name in TARGET_RANGES else None,
+                    "one_output_refused": list(ONE_OUTPUT_REFUSED.get(name, ()))}
                    for name in LOSS_NAMES],
         "reductions": list(REDUCTIONS),
         "optimizers": [{"name": name, "parameters": list(rule.parameters),

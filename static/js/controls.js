@@ -95,7 +95,7 @@ export function respec(app, patch) {
   const { problems } = checkSetup(next);
   const model = app.view.model;
   const pairing = model && specProblem(next.activations?.length ? next.activations : model.activations,
-    next.loss || model.loss);
+    next.loss || model.loss, (next.layers?.length ? next.layers : model.layers).at(-1));
   if (pairing && ("activations" in patch || "loss" in patch)) problems.push(pairing);
   if (problems.length) {
     app.view.error(sentence(problems.join("; ")));

@@ -3,9 +3,9 @@
 
 import { esc, exact } from "./format.js";
 import { t } from "./i18n.js";
+import { activationChoices } from "./limits.js";
 import { store } from "./store.js";
 
-const ACTIVATIONS = ["linear", "sigmoid", "tanh", "relu", "leaky_relu", "softmax"];
 
 function layerTitle(layers, l, gap = 200) {
   if (l === 0) return t(gap < 110 ? "layer.in" : "layer.input");
@@ -33,7 +33,8 @@ export function renderHeads(root, model, columns) {
       : `<span class="size">${size}</span>`;
     const act = l === 0 ? "" : `<select data-action="activation" data-layer="${l}"
         data-testid="activation-${l}" aria-label="${t("layer.activation_of", { n: l })}"
-        title="${t("layer.activation", { name: model.activations[l - 1] })}">${ACTIVATIONS.map((a) =>
+        title="${t("layer.activation", { name: model.activations[l - 1] })}">${activationChoices(
+          l === layers.length - 1, model.activations[l - 1]).map((a) =>
         `<option value="${a}"${a === model.activations[l - 1] ? " selected" : ""}>${a}</option>`).join("")}</select>`;
     return `<div class="head" data-testid="layer-head-${l}" style="left:${columns[l]}px">
       <div class="title">${layerTitle(layers, l, gap)}</div>${sizer}${act}</div>`;

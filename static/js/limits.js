@@ -20,7 +20,18 @@ export function limitsFrom(body, base) {
     if (Number.isFinite(body?.[field])) limits[key] = body[field];
   }
   limits.batchSize = limits.samples;
+  if (body?.vocabulary) limits.vocabulary = body.vocabulary;  // the engine's names and rules
   return limits;
+}
+
+/**
+ * The activation names a layer may take, from the API's vocabulary (softmax on the output
+ * only); before it answers, just the one the layer has.
+ */
+export function activationChoices(isOutput, current, L = store.state.limits) {
+  const names = (L.vocabulary?.activations || [])
+    .filter((a) => isOutput || !a.output_only).map((a) => a.name);
+  return names.length ? names : [current];
 }
 
 /** Put this server's limits into the store; keeps the README's values if it cannot answer. */
@@ -80,13 +91,26 @@ export function valueProblem(value, L = store.state.limits) {
   return null;
 }
 
-/** The engine's pairing rules (engine/nn/losses.py LOSS_OUTPUTS; softmax only at the output). */
-export function specProblem(activations, loss) {
-  if (activations.slice(0, -1).includes("softmax")) return t("limit.softmax_output");
-  const needs = { bce: ["sigmoid", "softmax"], cross_entropy: ["softmax", "sigmoid"] }[loss];
+/**
+ * The engine's pairing rules, as GET /api/limits states them (engine/nn/spec.py's checks):
+ * output-only activations, an activation's minimum outputs, a loss's output activations and
+ * those it refuses on a single output. Without the vocabulary the server still checks.
+ */
+export function specProblem(activations, loss, outputs = 2, L = store.state.limits) {
+  const vocab = L.vocabulary;
+  if (!vocab) return null;
+  const act = Object.fromEntries(vocab.activations.map((a) => [a.name, a]));
+  if (activations.slice(0, -1).some((a) => act[a]?.output_only)) return t("limit.softmax_output");
   const out = activations.at(-1);
-  if (needs && !needs.includes(out)) {
+  const rule = vocab.losses.find((l) => l.name === loss);
+  if (rule?.outputs && !rule.outputs.includes(out)) {
     return t("limit.loss_output", { loss: t(`loss.${loss}`), out });
+  }
+  if (outputs === 1 && rule?.one_output_refused?.includes(out)) {
+    return t("limit.one_output", { loss: t(`loss.${loss}`), out });
+  }
+  if (outputs < (act[out]?.min_outputs ?? 1)) {
+    return t("limit.min_outputs", { out, n: act[out].min_outputs });
   }
   return null;
 }

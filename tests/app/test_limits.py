@@ -70,6 +70,9 @@ def test_the_vocabulary_is_the_engines_tables(client: TestClient) -> None:
     vocabulary = response.json()["vocabulary"]
     assert [a["name"] for a in vocabulary["activations"]] == list(ACTIVATIONS)
     assert [a["name"] for a in vocabulary["activations"] if a["output_only"]] == ["softmax"]
+    assert {a["name"]: a["min_outputs"] for a in vocabulary["activations"]}["softmax"] == 2
+    refused = {loss["name"]: loss["one_output_refused"] for loss in vocabulary["losses"]}
+    assert refused == {"half_sse": [], "mse": [], "bce": [], "cross_entropy": ["sigmoid"]}
     assert [loss["name"] for loss in vocabulary["losses"]] == list(LOSSES)
     bce = next(loss for loss in vocabulary["losses"] if loss["name"] == "bce")
     assert set(bce["outputs"]) == {"sigmoid", "softmax"} and bce["targets"] == [0.0, 1.0]

@@ -50,3 +50,22 @@ test("the server's limits replace the README's, and the checks use them", () => 
   assert.equal(valueProblem(2e6, limits), "Values are limited to |x| \u2264 1\u00d710\u2076.");
   assert.equal(valueProblem(5, limits), null);
 });
+
+test("pairing rules come from the API's vocabulary, not a copy", async () => {
+  const { activationChoices, specProblem } = await import("../../static/js/limits.js");
+  const vocabulary = {
+    activations: [{ name: "sigmoid", output_only: false, min_outputs: 1 },
+      { name: "softmax", output_only: true, min_outputs: 2 }],
+    losses: [{ name: "bce", outputs: ["sigmoid", "softmax"], one_output_refused: [] },
+      { name: "cross_entropy", outputs: ["softmax", "sigmoid"], one_output_refused: ["sigmoid"] }],
+  };
+  const L = limitsFrom({ vocabulary }, DEFAULT_LIMITS);
+  assert.deepEqual(activationChoices(false, "sigmoid", L), ["sigmoid"]);
+  assert.deepEqual(activationChoices(true, "sigmoid", L), ["sigmoid", "softmax"]);
+  assert.equal(specProblem(["sigmoid", "sigmoid"], "bce", 1, L), null);
+  assert.ok(specProblem(["sigmoid", "sigmoid"], "cross_entropy", 1, L));  // use bce
+  assert.equal(specProblem(["sigmoid", "sigmoid"], "cross_entropy", 3, L), null);
+  assert.ok(specProblem(["softmax", "sigmoid"], "bce", 1, L));  // softmax on a hidden layer
+  assert.ok(specProblem(["sigmoid", "softmax"], "cross_entropy", 1, L));  // softmax of one
+  assert.equal(specProblem(["sigmoid", "sigmoid"], "cross_entropy", 1, DEFAULT_LIMITS), null);
+});
