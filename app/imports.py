@@ -1,13 +1,13 @@
 """Session imports in a separate process, a bounded number at a time.
 
-An import may be a 48 MB document. Parsing it (json) and validating it (pydantic) are long
-calls that hold Python's interpreter lock for seconds: in a worker thread they still stalled
-every other request, on the event loop even more so. Here the raw bytes go to a process of
-its own (`--import-concurrency` of them, default 1), which parses, validates and rebuilds
-the network and its data, and sends back the checked network (as a document) and data.
-The body is read only when a slot is free, so waiting imports hold no memory here: their
-bytes wait in the network's buffers. A refusal comes back as plain values and is raised
-here as the error the app's handlers answer (the same 422s).
+An import may be a 48 MB document. Parsing it (json), validating it (pydantic) and writing
+it to the store are long calls that hold Python's interpreter lock for seconds: in a worker
+thread they still stalled every other request. Here the raw bytes go to a process of its
+own (`--import-concurrency` of them, default 1), which parses, validates, rebuilds and
+stores the network and its data, and sends back the new network's state. The body is read
+only when a slot is free, so waiting imports hold no memory here: their bytes wait in the
+network's buffers. A refusal comes back as plain values and is raised here as the error the
+app's handlers answer (the same 422s).
 """
 
 from __future__ import annotations
@@ -24,12 +24,12 @@ from pydantic import ValidationError
 from app.build import import_session
 from app.errors import LimitError
 from app.jsonbody import parse_json
+from app.schemas.networks import NetworkState
 from app.schemas.sessions import SessionImport
+from app.serialize import state_public
 from app.settings import Settings
-from app.store import Session, Store
-from engine.data.datasets import Dataset
+from app.store import Store, open_store
 from engine.errors import DatasetError, EngineError, SpecError
-from engine.nn.network import Network
 
 
 def _refusal(exc: Exception) -> tuple[str, Any]:
@@ -55,16 +55,23 @@ def _raise(kind: str, payload: Any) -> None:
     raise EngineError(payload) if kind == "engine" else LimitError(payload)
 
 
+_STORE: Store | None = None  # the import process's own connection to the sessions
+
+
 def build(raw: bytes, settings: Settings) -> tuple[str, Any]:
-    """In the import process: ("ok", (network doc, dataset, preset)) or a refusal."""
+    """In the import process: ("ok", the new network's state) or a refusal. Storing it here
+    too keeps the serialisation of a large dataset (seconds of CPU) off the server."""
+    global _STORE
     try:
         body = SessionImport.model_validate(parse_json(raw))
         network, dataset = import_session(body, settings)
     except (ValidationError, EngineError, LimitError) as exc:
         return _refusal(exc)
-    # the network as a document (it holds functions of its lookup tables, which pickle
-    # cannot send); the data as it is (NumPy arrays: cheap to send and receive)
-    return "ok", (network.to_dict(), dataset, body.preset)
+    if _STORE is None:
+        _STORE = open_store(settings.db, ttl_seconds=settings.session_ttl_hours * 3600,
+                            lock_timeout=settings.lock_timeout_seconds)
+    session = _STORE.create(network, dataset, preset=body.preset)
+    return "ok", state_public(session).model_dump()
 
 
 def _pool(request: Request, settings: Settings) -> tuple[asyncio.Semaphore, ProcessPoolExecutor]:
@@ -76,8 +83,8 @@ def _pool(request: Request, settings: Settings) -> tuple[asyncio.Semaphore, Proc
     return state.import_slots, state.import_pool
 
 
-async def import_document(request: Request, store: Store, settings: Settings) -> Session:
-    """The new session of an import request (422s as any JSON body gets them)."""
+async def import_document(request: Request, settings: Settings) -> NetworkState:
+    """The state of the network an import request created (422s as any JSON body gets)."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind != "application/json" and not kind.endswith("+json"):
         raise LimitError("body: send a JSON object with the header Content-Type: "
@@ -89,13 +96,7 @@ async def import_document(request: Request, store: Store, settings: Settings) ->
             pool, build, raw, settings)
     if outcome != "ok":
         _raise(outcome, payload)
-    return await asyncio.to_thread(_create, store, *payload)
-
-
-def _create(store: Store, network: dict[str, Any], dataset: Dataset,
-            preset: str | None) -> Session:
-    """Rebuild the checked network (trusted: the import process validated it) and store."""
-    return store.create(Network.from_dict(network, trusted=True), dataset, preset)
+    return NetworkState.model_validate(payload)
 
 
 def close(app_state: Any) -> None:

@@ -102,11 +102,9 @@ def export_network(network_id: NetworkId, store: StoreDep) -> SessionExport:
 
 @router.post("/import", status_code=status.HTTP_201_CREATED, summary="Import a session",
              responses=errors(413), openapi_extra=IMPORT_DOC)
-async def import_network(request: Request, store: StoreDep, settings: SettingsDep
-                         ) -> NetworkState:
+async def import_network(request: Request, settings: SettingsDep) -> NetworkState:
     """Create a new session (new id) from an exported document; exporting it gives it back.
 
     Read and parsed off the event loop, one import at a time (app/imports.py).
     """
-    session = await import_document(request, store, settings)
-    return state_public(session)
+    return await import_document(request, settings)

@@ -75,6 +75,19 @@ class Session:
     used_at: float = field(default=0.0, repr=False)  # last read or write (for expiry)
 
 
+CACHE_BYTES = 256 * 1024 * 1024  # sessions kept in memory, by their arrays' size
+
+
+def _footprint(session: Session) -> int:
+    """Bytes a session's arrays hold: data rows, and the network's parameters about four
+    times over (current, initial, optimizer state), plus its loss history."""
+    data = session.dataset
+    arrays = [data.inputs, data.targets, data.test_inputs, data.test_targets]
+    params = [p for p in (*session.network.weights, *session.network.biases) if p is not None]
+    return (sum(a.nbytes for a in arrays if a is not None)
+            + 4 * sum(p.nbytes for p in params) + 8 * len(session.network.loss_history))
+
+
 class Store(LeaseHolder):
     """All sessions and uploaded datasets of one database; see the module docstring."""
 
@@ -83,11 +96,13 @@ class Store(LeaseHolder):
     clock: Callable[[], float] = staticmethod(time.time)
 
     def __init__(self, ttl_seconds: float, lock_timeout: float = 30.0,
-                 cache_size: int = 256) -> None:
+                 cache_size: int = 256, cache_bytes: int = CACHE_BYTES) -> None:
         super().__init__(lock_timeout)
         self.ttl_seconds = ttl_seconds
         self._cache: OrderedDict[str, Session] = OrderedDict()
         self._cache_size = cache_size
+        self._cache_bytes = cache_bytes
+        self._footprints: dict[str, int] = {}  # bytes each cached session holds (estimated)
         self._guards: dict[str, threading.Lock] = {}  # in-memory copies being changed
         self._next_sweep = 0.0
 
@@ -122,15 +137,22 @@ class Store(LeaseHolder):
             return self._guards.setdefault(ident, threading.Lock())
 
     def _remember(self, session: Session) -> None:
+        """Keep the session in memory; the least recently used go beyond the count or bytes
+        (an imported 10,000-row session holds ~12 MB: 256 of them would be 3 GB)."""
+        footprint = _footprint(session)
         with self._mutex:
             self._cache[session.id] = session
             self._cache.move_to_end(session.id)
-            while len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
+            self._footprints[session.id] = footprint
+            while len(self._cache) > 1 and (len(self._cache) > self._cache_size or sum(
+                    self._footprints.values()) > self._cache_bytes):
+                gone, _ = self._cache.popitem(last=False)
+                self._footprints.pop(gone, None)
 
     def _forget(self, ident: str) -> None:
         with self._mutex:
             self._cache.pop(ident, None)
+            self._footprints.pop(ident, None)
 
     def _expired(self, used: float, now: float) -> bool:
         """Idle longer than the TTL: gone for readers even before the sweep deletes it."""

@@ -5,12 +5,14 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import numpy as np
 from fastapi.testclient import TestClient
 
 from app.main import create_app
 from app.quotas import REFRESH_SECONDS
 from app.settings import Settings
 from app.store.sqlite import SQLiteStore
+from engine.data.datasets import Dataset
 from engine.presets import build_preset
 
 
@@ -53,4 +55,18 @@ def test_the_file_shrinks_after_a_sweep(tmp_path: Path) -> None:
     full = store.size_bytes()
     assert store.sweep(now=time.time() + 7200) >= 200
     assert store.size_bytes() < full / 4
+    store.close()
+
+
+def test_the_session_cache_is_bounded_in_bytes(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "s.sqlite3", ttl_seconds=3600)
+    store._cache_bytes = 1_000_000  # a small budget for the test
+    network, _ = build_preset("xor")
+    rows = np.random.default_rng(0).normal(size=(5000, 2))  # 80 KB of inputs each
+    big = Dataset(name="big", inputs=rows, targets=(rows[:, :1] > 0).astype(float),
+                  input_names=("x", "y"), target_names=("t",))
+    ids = [store.create(network, big).id for _ in range(30)]
+    cached = [i for i in ids if i in store._cache]
+    assert 5 <= len(cached) < 30 and cached == ids[-len(cached):]  # the most recent stay
+    assert sum(store._footprints.values()) <= 1_000_000
     store.close()
