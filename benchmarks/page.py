@@ -65,16 +65,17 @@ def first_load_bytes(page: Any, url: str) -> int:
     return sum(sizes)
 
 
-def run_pass(page: Any, key: str) -> list[float]:
-    """Press `key` and record frame intervals until its animation has finished."""
-    page.evaluate(RECORDER)
+def run_pass(page: Any, key: str, recorder: str = RECORDER) -> list[float]:
+    """Press `key` and record frame intervals (as `recorder` keeps them) until its animation
+    has finished."""
+    page.evaluate(recorder)
     page.keyboard.press(key)
     page.wait_for_function("() => document.querySelector('#network').dataset.animating")
     page.wait_for_function("() => !document.querySelector('#network').dataset.animating",
-                           timeout=30_000)
+                           timeout=60_000)
     frames: list[float] = page.evaluate(
         "() => { cancelAnimationFrame(window.__rafId); return window.__frames; }")
-    return frames[1:]  # the first interval includes the API call before the pass started
+    return frames
 
 
 def measure(chromium: str, runs: int) -> dict[str, float]:
@@ -93,8 +94,8 @@ def measure(chromium: str, runs: int) -> dict[str, float]:
             edges = page.locator("#network line.edge").count()
             frames: list[float] = []
             for _ in range(runs):
-                frames += run_pass(page, "f")
-                frames += run_pass(page, "b")
+                frames += run_pass(page, "f")[1:]  # the first interval includes the API call
+                frames += run_pass(page, "b")[1:]
             browser.close()
     slow = sum(f > 20 for f in frames)
     frames.sort()
@@ -150,18 +151,6 @@ def big_url(base: str, layers: list[int], dataset: str) -> str:
             f"&layers={','.join(map(str, layers))}&activations={hidden}")
 
 
-def record_pass(page: Any, key: str) -> list[float]:
-    """Press `key`; the frame intervals while its pass animated."""
-    page.evaluate(PASS_RECORDER)
-    page.keyboard.press(key)
-    page.wait_for_function("() => document.querySelector('#network').dataset.animating")
-    page.wait_for_function("() => !document.querySelector('#network').dataset.animating",
-                           timeout=60_000)
-    frames: list[float] = page.evaluate(
-        "() => { cancelAnimationFrame(window.__rafId); return window.__frames; }")
-    return frames
-
-
 def idle_frames(page: Any, seconds: float = 2.0) -> dict[str, float]:
     """The baseline: frames while nothing animates (on a loaded machine even these are late)."""
     page.evaluate(RECORDER)
@@ -191,7 +180,7 @@ def measure_big(chromium: str, runs: int) -> dict[str, dict[str, float]]:
                 frames: dict[str, list[float]] = {"forward": [], "backward": [], "update": []}
                 for _ in range(runs):
                     for phase in frames:
-                        frames[phase] += record_pass(page, phase[0])
+                        frames[phase] += run_pass(page, phase[0], PASS_RECORDER)
                 for phase, times in frames.items():
                     row[f"{phase}_median_ms"] = statistics.median(times)
                     row[f"{phase}_max_ms"] = max(times)
