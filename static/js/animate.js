@@ -121,8 +121,13 @@ function forwardSteps(ctx) {
 
 function slowForwardLayer(ctx, layer) {
   const steps = [];
+  const edges = edgesOf(ctx.model, layer);
   for (const node of nodesOf(ctx.model, layer)) {
-    for (const edge of edgesOf(ctx.model, layer).filter((e) => e.target === node.index)) {
+    const incoming = edges.filter((e) => e.target === node.index);
+    // A big layer goes neuron by neuron (its inputs' pulses at once): edge by edge, a
+    // 64-neuron layer would take an hour.
+    if (edges.length > EDGE_PULSES) steps.push(pulseStep(ctx, incoming, "forward", false, EDGE_MS));
+    else for (const edge of incoming) {
       const step = pulseStep(ctx, [edge], "forward", false, EDGE_MS);
       const start = step.start;
       step.start = () => { start(); ctx.narrate(edgeNarration(ctx.model, edge, "forward")); };
@@ -203,6 +208,14 @@ function backwardSteps(ctx) {
 }
 
 function slowBackwardLayer(ctx, edges, reveal, below) {
+  if (edges.length > EDGE_PULSES) {  // a big layer: one step of pulses per neuron it enters
+    const targets = [...new Set(edges.map((e) => e.target))];
+    const steps = targets.map((target) => pulseStep(ctx, edges.filter((e) => e.target === target),
+      "backward", true, EDGE_MS));
+    return [...steps, { duration: 0, start: reveal }, ...below.map((node) => ({
+      duration: EDGE_MS, start() { pop(ctx, [node.id]); ctx.narrate(deltaNarration(ctx.model, node)); },
+    }))];
+  }
   const steps = edges.map((edge) => {
     const step = pulseStep(ctx, [edge], "backward", true, EDGE_MS, () =>
       markLabels(ctx, [edge.id], "wait-grad", false));

@@ -88,3 +88,21 @@ def test_a_big_network_draws_its_edges_on_a_canvas_and_steps(page: Page) -> None
       return d.every((v) => v === 0); }""")
     assert blank
     assert int(canvas.get_attribute("data-drawn") or 0) == before
+
+
+def test_slow_motion_goes_neuron_by_neuron_in_a_big_layer(page: Page) -> None:
+    open_page(page, HASH)
+    page.keyboard.press("m")  # slow motion
+    page.keyboard.press("f")
+    page.wait_for_function("() => document.querySelector('#network').dataset.animating")
+    # A neuron's summary follows its inputs' pulses within a couple of seconds, not after
+    # each of its 64 (or 4,096 in the layer) edges had one of its own.
+    narration = page.get_by_test_id("narration")
+    expect(narration).to_contain_text("h1.1", timeout=10_000)
+    page.keyboard.press("m")
+    page.keyboard.press("r")  # a reset cuts the slow pass short
+    idle(page)
+    page.keyboard.press("f")
+    idle(page)
+    trace = api_trace(page, "forward")
+    assert shown(page, f"value-n-{OUT}-0") == node(trace, OUT, 0)["a"]
