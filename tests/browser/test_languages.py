@@ -114,13 +114,19 @@ def english(browser, server_url: str) -> dict[str, dict[str, str]]:
         context.close()
 
 
+def shown_in(new_page, show, reference: dict[str, str], lang: str) -> tuple[Page, dict[str, str]]:
+    """A page shown in `lang` (by `show`), checked to have its lang and no English left."""
+    page = new_page(lang, {"width": 1280, "height": 900})
+    got = show(page, lang)
+    assert page.evaluate("document.documentElement.lang") == lang
+    left = untranslated(got, reference, lang)
+    assert not left, " ".join(sorted(left))
+    return page, got
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_network_page_is_translated(new_page, english, lang: str) -> None:
-    page = new_page(lang, {"width": 1280, "height": 900})
-    got = show_network(page, lang)
-    assert page.evaluate("document.documentElement.lang") == lang
-    left = untranslated(got, english["network"], lang)
-    assert not left, " ".join(sorted(left))
+    page, got = shown_in(new_page, show_network, english["network"], lang)
     # w5's gradient and the output, with the language's decimal comma.
     expect(page.get_by_test_id("value-n-2-0")).to_have_text("0,191")
     expect(page.get_by_test_id("grad-e-2-0-0")).to_contain_text("\u22120,688")
@@ -132,11 +138,7 @@ def test_the_network_page_is_translated(new_page, english, lang: str) -> None:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_circuits_page_is_translated(new_page, english, lang: str) -> None:
-    page = new_page(lang, {"width": 1280, "height": 900})
-    got = show_circuits(page, lang)
-    assert page.evaluate("document.documentElement.lang") == lang
-    left = untranslated(got, english["circuits"], lang)
-    assert not left, " ".join(sorted(left))
+    page, got = shown_in(new_page, show_circuits, english["circuits"], lang)
     expect(page.locator("#circuit-output")).to_have_text("0,8808")
     assert not DECIMAL_POINT.search(got["text"]), DECIMAL_POINT.findall(got["text"])
     assert violations(page) == []
