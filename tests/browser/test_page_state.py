@@ -56,10 +56,12 @@ def test_bad_links_fall_back_to_the_two_two_one_example(page: Page) -> None:
 
 def test_a_refused_change_puts_the_menu_back(page: Page) -> None:
     open_page(page, "#preset=two-two-one")
-    page.select_option("[data-testid=activation-1]", "softmax")
-    expect(page.get_by_test_id("message")).to_be_visible()
-    expect(page.get_by_test_id("message")).to_contain_text("only be the output")
-    expect(page.get_by_test_id("activation-1")).to_have_value("linear")
+    # The menus offer what the engine allows (GET /api/limits): softmax on the output only.
+    hidden = page.get_by_test_id("activation-1").locator("option")
+    output = page.get_by_test_id("activation-2").locator("option")
+    expect(output).to_contain_text(["linear", "sigmoid", "tanh", "relu", "leaky_relu",
+                                    "softmax"])
+    assert "softmax" not in hidden.all_inner_texts()
     page.select_option("[data-testid=loss]", "bce")  # needs a sigmoid/softmax output
     expect(page.get_by_test_id("message")).to_contain_text("cross-entropy")
     expect(page.get_by_test_id("loss")).to_have_value("half_sse")
@@ -122,5 +124,6 @@ def test_a_boundary_queued_for_the_previous_network_is_not_drawn_for_a_one_input
     page.clock.run_for(500)  # the queued draw's moment passes
     page.clock.resume()
     page.wait_for_timeout(300)  # room for a stray predict request to come back and throw
-    expect(page.locator("#boundary-panel")).to_be_hidden()
+    # A 1-input network shows its fitted curve, not the 2-D map the stray draw would paint.
+    expect(page.locator("#boundary-panel h2")).to_have_text("Fitted curve")
     expect(page.locator("[data-testid^=node-n-0-]")).to_have_count(1)
