@@ -22,7 +22,9 @@ def test_a_rate_without_l1_or_l2_is_explained_before_any_request(page: Page) -> 
     open_page(page, "#preset=xor")
     old = network_id(page)
     requests: list[str] = []
-    page.on("request", lambda req: requests.append(req.url) if req.method == "POST" else None)
+    # Writes only: the boundary's accuracy line reads predictions with a POST …/predict.
+    page.on("request", lambda req: requests.append(req.url)
+            if req.method in ("POST", "PATCH") and not req.url.endswith("/predict") else None)
     set_field(page, "regularization-rate", "0.5")
     expect(page.get_by_test_id("message")).to_contain_text("Choose L1 or L2")
     expect(page.locator("#regularization-rate")).to_have_value("0")
