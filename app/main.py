@@ -64,11 +64,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """While serving, the store renews its leases (and folds SQLite's log) in the background."""
     store: Store = app.state.store
     store.start()
+    await store.open_async()
     app.state.events.start()  # follow mode's events from and to other processes
     app.state.train_pool.warm()
     try:
         yield
     finally:
+        await store.close_async()
         app.state.train_pool.close()
         imports.close(app.state)
         app.state.events.close()
