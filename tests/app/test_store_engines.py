@@ -1,6 +1,7 @@
 """The store interface (app/store/), each test run on both engines: SQLite and PostgreSQL.
 
-Two stores on one database stand for two app processes (or machines) sharing it.
+Two stores on one database stand for two app processes (or machines) sharing it. A step's
+pending pass lives with the cached session: reused only at the version that made it.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from app.serialize import trace_json
 from app.store import Busy, NotFound, Store, open_store
-from engine.data.datasets import Dataset
+from engine.data.datasets import Dataset, make_dataset
 from engine.nn.network import Network
+from engine.nn.trace import StepTrace
 from engine.presets import build_preset
 from tests.support.clock import Clock
 from tests.support.postgres import Cluster
@@ -305,3 +308,46 @@ def test_a_change_on_the_loop_of_a_deleted_network_is_not_found(open_one: OpenSt
 
     with pytest.raises(NotFound):
         run_on_loop(store, step)
+
+
+def momentum_network() -> tuple[Network, Dataset]:
+    spec = {"layers": [2, 5, 4, 1], "activations": ["tanh", "relu", "sigmoid"], "loss": "bce",
+            "optimizer": "momentum", "seed": 4}
+    return Network.from_spec_dict(spec), make_dataset("circle", samples=40, seed=1)
+
+
+def phase_in(store: Store, ident: str, phase: str) -> StepTrace:
+    with store.edit(ident) as session:
+        return session.network.trace_step(session.dataset.inputs, session.dataset.targets,
+                                           phase=phase)
+
+
+def replayed() -> list[bytes]:
+    """forward, backward, update of the same network in one Network object: every number."""
+    net, data = momentum_network()
+    return [trace_json("x", net.trace_step(data.inputs, data.targets, phase=phase))
+            for phase in ("forward", "backward", "update")]
+
+
+def test_the_pending_pass_stays_in_memory_with_the_session(open_one: OpenStore) -> None:
+    store = open_one()
+    ident = store.create(*momentum_network()).id
+    forward = phase_in(store, ident, "forward")
+    backward = phase_in(store, ident, "backward")
+    update = phase_in(store, ident, "update")
+    assert (backward.phases_run, update.phases_run) == (("backward",), ("update",))
+    assert backward.pending is forward.pending  # the forward's own arrays, not recomputed
+    assert update.pending is forward.pending
+    assert [trace_json("x", t) for t in (forward, backward, update)] == replayed()
+
+
+def test_a_process_with_a_stale_copy_recomputes_the_pending_pass(open_one: OpenStore) -> None:
+    first, second = open_one(), open_one()
+    ident = first.create(*momentum_network()).id
+    forward = phase_in(first, ident, "forward")  # `first` keeps it in memory, version 2
+    backward = phase_in(second, ident, "backward")  # `second` has the row's marker only
+    update = phase_in(first, ident, "update")  # `first`'s copy is stale: version 3 is newer
+    assert (backward.phases_run, update.phases_run) == (("backward",), ("update",))
+    assert backward.pending is not forward.pending
+    assert update.pending is not forward.pending and update.pending is not backward.pending
+    assert [trace_json("x", t) for t in (forward, backward, update)] == replayed()
