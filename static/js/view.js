@@ -53,8 +53,26 @@ export function createView(dom, prefs) {
     select: (id) => view.select(id),
   });
 
+  let drawingSize = null;  // {w, h}: the SVG's own size in px, as fitDrawing last set it
+
+  /**
+   * Give the SVG its wrap's size in whole pixels. Sized in % the SVG is laid out again, all of
+   * its thousands of texts, whenever anything else in its column is (a new narration line:
+   * 50–100 ms on a 608-edge network); sized in px it is left alone. True if the size changed.
+   */
+  function fitDrawing() {
+    const box = dom.svg.parentElement.getBoundingClientRect();
+    const size = { w: Math.max(1, Math.round(box.width)), h: Math.max(1, Math.round(box.height)) };
+    if (drawingSize && size.w === drawingSize.w && size.h === drawingSize.h) return false;
+    drawingSize = size;
+    dom.svg.style.width = `${size.w}px`;
+    dom.svg.style.height = `${size.h}px`;
+    return true;
+  }
+
   function layout() {
-    const box = dom.svg.getBoundingClientRect();
+    fitDrawing();
+    const box = { width: drawingSize.w, height: drawingSize.h };
     // Presenter mode (a projector): radius and type grow with the space, up to 2.4×, and the
     // heads above the columns are taller.
     const options = prefs().presenter ? { margin: { top: 100 }, maxScale: 2.4, baseRadius: 37,
@@ -253,8 +271,10 @@ export function createView(dom, prefs) {
       renderDepth(dom.addLayer, dom.removeLayer, model.layers);
     },
 
-    resize() {
-      if (!model) return;
+    /** `moved`: only if the drawing's box changed by a pixel or more (a ResizeObserver's
+     * call; presenter mode and the matrix view lay out again whatever the size). */
+    resize({ moved = false } = {}) {
+      if (!model || (moved && !fitDrawing())) return;
       const lay = layout();
       renderer.redistribute(lay);
       placeHeads(dom.heads, lay.columns);
