@@ -44,6 +44,7 @@ from app.settings import SERVE_SETTINGS, Settings
 from app.store import Store, open_store
 from app.trainpool import TrainPool
 from engine.allocator import keep_freed_memory
+from engine.blas import limit_blas_threads
 
 DESCRIPTION = """
 Run small neural networks forward and backward and read every number.
@@ -64,11 +65,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """While serving, the store renews its leases (and folds SQLite's log) in the background."""
     store: Store = app.state.store
     store.start()
+    await store.open_async()
     app.state.events.start()  # follow mode's events from and to other processes
     app.state.train_pool.warm()
     try:
         yield
     finally:
+        await store.close_async()
         app.state.train_pool.close()
         imports.close(app.state)
         app.state.events.close()
@@ -102,6 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     serve.configure(settings)  # this process's connection deadlines and log filter
     keep_freed_memory()  # traced steps reuse freed buffers instead of page-faulting them in
+    limit_blas_threads(settings.blas_threads)  # see engine/blas.py
     app = FastAPI(title="backprop-viz", version=__version__, description=DESCRIPTION,
                   lifespan=lifespan, docs_url=None, redoc_url=None)  # see routes/docs.py
     app.state.settings = settings

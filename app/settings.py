@@ -101,6 +101,10 @@ class Settings(BaseSettings):
     import_concurrency: int = Field(
         1, ge=1, le=64, description="imports parsed at once (each may take a few hundred "
         "MB); others wait their turn")
+    blas_threads: int = Field(
+        1, ge=0, le=256, description="threads one NumPy matrix product may use in an app "
+        "process (0: the BLAS library's default, every core); with 1, concurrent steps do not "
+        "wait on each other's spinning threads")
     max_sessions: int = Field(
         100_000, ge=0, description="networks stored; a create beyond gets 507 (0: no limit)")
     max_db_bytes: int = Field(

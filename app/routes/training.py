@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from functools import partial
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
@@ -30,7 +31,7 @@ from app.schemas.training import (
     TrainResult,
 )
 from app.serialize import state_public, trace_json, trace_layers_json
-from app.store import Lease, Store
+from app.store import Lease, Session, Store
 from app.training import check_epochs, check_live, train_events, train_watching
 
 router = APIRouter(prefix="/api/networks", tags=["training"])
@@ -49,8 +50,9 @@ Bound = Annotated[float | None, Query(ge=-MAX_ABS_VALUE, le=MAX_ABS_VALUE, allow
 
 
 # Steps on networks this small (multiply-adds per pass) run on the event loop: ~0.2 ms,
-# cheaper than a hop to a worker thread and its GIL hand-offs (SQLite only: a PostgreSQL
-# store is a round trip away). Bigger ones go to the thread pool. Waiting for a busy
+# cheaper than a hop to a worker thread and its GIL hand-offs (SQLite's statements run
+# there too; PostgreSQL's are awaited on the loop's own pool). Bigger ones go to the
+# thread pool. Waiting for a busy
 # network never holds a thread: the lease is awaited on the event loop.
 INLINE_WORK = 4096
 
@@ -59,15 +61,19 @@ Form = Literal["edges", "layers"]
 FORMS = {"edges": trace_json, "layers": trace_layers_json}
 
 
+def _run_step(session: Session, network_id: str, body: StepRequest, form: Form) -> bytes:
+    check_sample(session.dataset, body.sample, body.focus)
+    if body.matrices:
+        check_matrices(session.network.spec.layers, len(session.dataset.inputs))
+    trace = session.network.trace_step(
+        session.dataset.inputs, session.dataset.targets, phase=body.phase,
+        sample=body.sample, focus=body.focus)
+    return FORMS[form](network_id, trace, matrices=body.matrices)
+
+
 def _step(store: Store, network_id: str, body: StepRequest, lease: Lease, form: Form) -> bytes:
     with store.edit(network_id, lease=lease, release=True) as session:
-        check_sample(session.dataset, body.sample, body.focus)
-        if body.matrices:
-            check_matrices(session.network.spec.layers, len(session.dataset.inputs))
-        trace = session.network.trace_step(
-            session.dataset.inputs, session.dataset.targets, phase=body.phase,
-            sample=body.sample, focus=body.focus)
-        return FORMS[form](network_id, trace, matrices=body.matrices)
+        return _run_step(session, network_id, body, form)
 
 
 def check_matrices(layers: tuple[int, ...], samples: int) -> None:
@@ -98,8 +104,10 @@ async def step(network_id: NetworkId, store: StoreDep, bus: EventsDep,
     body = body or StepRequest()
     async with store.locked(network_id) as lease:
         work = store.work(network_id)
-        if store.inline_ok and work is not None and work <= INLINE_WORK:
-            content = _step(store, network_id, body, lease, form)
+        if work is not None and work <= INLINE_WORK and store.loop_ready():
+            content = await store.edit_inline(
+                network_id, lease, partial(_run_step, network_id=network_id, body=body,
+                                           form=form))
         else:
             content = await run_in_threadpool(_step, store, network_id, body, lease, form)
     broadcast.trace(bus, network_id, content)

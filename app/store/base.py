@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import Any
+from typing import Any, TypeVar
 
 from app.store.common import (
     CHUNK,
@@ -57,6 +57,27 @@ __all__ = ["Busy", "Lease", "NotFound", "Session", "Sql", "Store", "Unavailable"
 
 SWEEP_EVERY_SECONDS = 600.0
 TOUCH_EVERY_SECONDS = 60.0
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class SavePlan:
+    """How one save writes: the lease check, the row's UPDATE, and any history chunks."""
+
+    now: float
+    history: list[float]
+    shrunk: bool  # the history got shorter (a reset): its chunks are rewritten
+    first: int  # the first chunk to (re)write
+    release: bool  # the lease is given back in the same commit
+    lease_sql: str
+    lease_params: Sequence[object]
+    update: str
+    params: Sequence[object]
+
+    @property
+    def one_row(self) -> bool:
+        """The usual step: only the session's row changes (no chunk filled, no reset)."""
+        return not self.shrunk and full_chunks(self.history) <= self.first
 
 
 @dataclass
@@ -279,6 +300,24 @@ class Store(LeaseHolder):
         """One UPDATE of the row (and, when a history chunk fills or after a reset, chunks);
         refused (Busy) if the lease is no longer this call's or the row moved on. With
         `release`, the lease is given back in the same commit."""
+        plan = self._save_plan(session, lease, release)
+        self._commit(session.id, plan)
+        self._saved(session, lease, plan)
+
+    def _commit(self, ident: str, plan: SavePlan) -> None:
+        if plan.one_row:
+            self._save_row(ident, plan)
+            return
+        with self._tx() as db:
+            if db.execute(plan.lease_sql, plan.lease_params).rowcount != 1 or db.execute(
+                    plan.update, plan.params).rowcount != 1:
+                self._refused(db, ident)
+            if plan.shrunk:
+                db.execute("DELETE FROM history WHERE id = ?", (ident,))
+            self._write_chunks(db, ident, plan.history, plan.first)
+
+    def _save_plan(self, session: Session, lease: Lease, release: bool) -> SavePlan:
+        """The statements that save `session` under `lease` (shared by sync and async)."""
         now = self.clock()
         doc = session.network.to_dict()
         history = doc.pop("loss_history", [])
@@ -290,27 +329,54 @@ class Store(LeaseHolder):
             sets += ", dataset = ?"
             params.append(dumps(session.dataset.to_dict()))
         params += [now, now, session.id, session.version]
-        with self._tx() as db:
-            held = db.execute(
-                "DELETE FROM leases WHERE id = ? AND owner = ?" if release else
-                "UPDATE leases SET expires = ? WHERE id = ? AND owner = ?",
-                (lease.ident, lease.owner) if release else
-                (now + self.lease_seconds, lease.ident, lease.owner)).rowcount
-            if held != 1 or db.execute(
-                    f"UPDATE sessions SET {sets}, version = version + 1, updated = ?, used = ? "
-                    "WHERE id = ? AND version = ?", params).rowcount != 1:
-                self._refused(db, session.id)
-            if shrunk:
-                db.execute("DELETE FROM history WHERE id = ?", (session.id,))
-            self._write_chunks(db, session.id, history, first)
-        if release:
+        lease_sql, lease_params = (
+            ("DELETE FROM leases WHERE id = ? AND owner = ?", (lease.ident, lease.owner))
+            if release else ("UPDATE leases SET expires = ? WHERE id = ? AND owner = ?",
+                             (now + self.lease_seconds, lease.ident, lease.owner)))
+        return SavePlan(
+            now, history, shrunk, first, release, lease_sql, lease_params,
+            f"UPDATE sessions SET {sets}, version = version + 1, updated = ?, used = ? "
+            "WHERE id = ? AND version = ?", params)
+
+    def _saved(self, session: Session, lease: Lease, plan: SavePlan) -> None:
+        """After the commit: the lease given back (if so), the in-memory copy's new version."""
+        if plan.release:
             with self._mutex:
                 self._held.pop(lease.owner, None)
             self._wake(lease.ident)
-        session.history_saved = len(history)
+        session.history_saved = len(plan.history)
         session.version += 1
-        session.updated_at = session.used_at = now
+        session.updated_at = session.used_at = plan.now
         session.dataset_changed = False
+
+    def _save_row(self, ident: str, plan: SavePlan) -> None:
+        """Check the lease and update the row in one commit (Busy if either moved on)."""
+        with self._tx() as db:
+            if db.execute(plan.lease_sql, plan.lease_params).rowcount != 1 or db.execute(
+                    plan.update, plan.params).rowcount != 1:
+                self._refused(db, ident)
+
+    # -- a small change on the event loop ---------------------------------------------------
+    async def open_async(self) -> None:
+        """Open what the event loop's own database calls need (an engine's async pool)."""
+
+    async def close_async(self) -> None:
+        """Close what open_async opened."""
+
+    def loop_ready(self) -> bool:
+        """May `edit_inline` run here without blocking the event loop on a round trip?"""
+        return self.inline_ok
+
+    def _apply(self, ident: str, lease: Lease, change: Callable[[Session], T]) -> T:
+        with self.edit(ident, lease=lease, release=True) as session:
+            return change(session)
+
+    async def edit_inline(self, ident: str, lease: Lease, change: Callable[[Session], T]) -> T:
+        """`change` applied to the session under `lease` and committed, the lease given back
+        in the same commit. `change` runs on the event loop: small networks only (an
+        in-process database's statements take microseconds; engines a round trip away await
+        theirs)."""
+        return self._apply(ident, lease, change)
 
     def _refused(self, db: Sql, ident: str) -> None:
         self._forget(ident)

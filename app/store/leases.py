@@ -26,6 +26,11 @@ RENEW_EVERY_SECONDS = 2.0
 POLL_FIRST_SECONDS, POLL_MAX_SECONDS = 0.002, 0.025  # lease waits: backoff between tries
 LOCAL_RECHECK_SECONDS = 0.25  # a waiter woken by a release in this process rechecks anyway
 
+# Claim a lease: only when the row is absent or its holder's lease ran out.
+TAKE = ("INSERT INTO leases VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+        "owner = excluded.owner, expires = excluded.expires WHERE leases.expires < ?")
+GIVE = "DELETE FROM leases WHERE id = ? AND owner = ?"
+
 
 @dataclass(frozen=True)
 class Lease:
@@ -53,6 +58,11 @@ class LeaseHolder(ABC):
     def _tx(self) -> AbstractContextManager[Sql]:
         """A transaction: its statements commit together or not at all."""
 
+    def _single(self) -> AbstractContextManager[Sql]:
+        """Where one statement runs (atomic on its own): a transaction unless an engine
+        can spare the BEGIN and COMMIT (PostgreSQL: three round trips become one)."""
+        return self._tx()
+
     def _stop_renewer(self) -> None:
         self._stop.set()
         if self._renewer is not None:
@@ -60,19 +70,27 @@ class LeaseHolder(ABC):
             self._renewer = None
         self._stop.clear()
 
-    def try_lock(self, ident: str) -> Lease | None:
-        """Take the network's lease if it is free (or its holder's lease ran out)."""
+    def _take(self, ident: str) -> tuple[Lease, tuple[object, ...]]:
+        """A new lease on `ident` and the parameters of TAKE that claim it."""
         lease, now = Lease(ident, secrets.token_hex(8)), time.time()
-        with self._tx() as db:
-            taken = db.execute(
-                "INSERT INTO leases VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-                "owner = excluded.owner, expires = excluded.expires WHERE leases.expires < ?",
-                (ident, lease.owner, now + self.lease_seconds, now)).rowcount
-        if taken != 1:
+        return lease, (ident, lease.owner, now + self.lease_seconds, now)
+
+    def _taken(self, lease: Lease, rowcount: int) -> Lease | None:
+        if rowcount != 1:
             return None
         with self._mutex:
             self._held[lease.owner] = lease
         return lease
+
+    def try_lock(self, ident: str) -> Lease | None:
+        """Take the network's lease if it is free (or its holder's lease ran out)."""
+        lease, params = self._take(ident)
+        with self._single() as db:
+            return self._taken(lease, db.execute(TAKE, params).rowcount)
+
+    def _holds(self, lease: Lease) -> bool:
+        with self._mutex:
+            return lease.owner in self._held
 
     def _locally_held(self, ident: str) -> bool:
         with self._mutex:
@@ -140,17 +158,26 @@ class LeaseHolder(ABC):
         for loop, event in wakers:
             loop.call_soon_threadsafe(event.set)
 
+    def _given_back(self, lease: Lease) -> bool:
+        """Forget the lease here; False if it was not (or no longer) this process's."""
+        with self._mutex:
+            return self._held.pop(lease.owner, None) is not None
+
     def unlock(self, lease: Lease) -> None:
         """Give the lease back (if it is still ours)."""
-        with self._mutex:
-            if self._held.pop(lease.owner, None) is None:
-                return
+        if not self._given_back(lease):
+            return
         try:
-            with self._tx() as db:
-                db.execute("DELETE FROM leases WHERE id = ? AND owner = ?",
-                           (lease.ident, lease.owner))
+            with self._single() as db:
+                db.execute(GIVE, (lease.ident, lease.owner))
         finally:
             self._wake(lease.ident)
+
+    async def _unlock_async(self, lease: Lease) -> None:
+        if self.inline_ok or not self._holds(lease):  # nothing to give back: no hop
+            self.unlock(lease)
+        else:
+            await asyncio.to_thread(self.unlock, lease)
 
     @asynccontextmanager
     async def locked(self, ident: str, wait: bool = True) -> AsyncIterator[Lease]:
@@ -159,10 +186,7 @@ class LeaseHolder(ABC):
         try:
             yield lease
         finally:
-            if self.inline_ok:
-                self.unlock(lease)
-            else:
-                await asyncio.to_thread(self.unlock, lease)
+            await self._unlock_async(lease)
 
     def renew(self) -> None:
         """Push back the expiry of every lease this process holds."""
@@ -170,7 +194,7 @@ class LeaseHolder(ABC):
             owners = [lease.owner for lease in self._held.values()]
         if owners:
             marks = ", ".join("?" * len(owners))
-            with self._tx() as db:
+            with self._single() as db:
                 db.execute(f"UPDATE leases SET expires = ? WHERE owner IN ({marks})",
                            (time.time() + self.lease_seconds, *owners))
 

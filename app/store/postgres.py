@@ -8,17 +8,21 @@ this module adds the schema, the pool, and turns a lost database into `Unavailab
 
 from __future__ import annotations
 
+import asyncio
 import re
+import select
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 import psycopg
-from psycopg_pool import ConnectionPool, PoolTimeout
+from psycopg_pool import AsyncConnectionPool, ConnectionPool, PoolTimeout
 
-from app.store.base import Sql, Store, Unavailable
+from app.store.base import TOUCH_EVERY_SECONDS, SavePlan, Session, Sql, Store, T, Unavailable
+from app.store.common import NotFound
+from app.store.leases import GIVE, TAKE, Lease
 
 EVENTS_CHANNEL = "backprop_viz_events"
 EVENT_KEEP_SECONDS = 60.0
@@ -67,6 +71,30 @@ def redacted(url: str) -> str:
     return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url)
 
 
+def _check_if_signalled(conn: psycopg.Connection[Any]) -> None:
+    """The pool's check on lending a connection, without a round trip when all is quiet.
+
+    An idle connection has nothing to read; if its socket is readable the server has closed
+    it (a restart) or said something, so only then ask it (psycopg_pool's own check, an
+    empty query, which raises on a dead connection and the pool opens a new one). Checking
+    every loan with a query doubled a step's round trips.
+    """
+    if conn.closed or conn.broken:
+        raise psycopg.OperationalError("the connection is closed")
+    readable, _, _ = select.select([conn.fileno()], [], [], 0)
+    if readable:
+        ConnectionPool.check_connection(conn)
+
+
+async def _acheck_if_signalled(conn: psycopg.AsyncConnection[Any]) -> None:
+    """_check_if_signalled for the event loop's pool."""
+    if conn.closed or conn.broken:
+        raise psycopg.OperationalError("the connection is closed")
+    readable, _, _ = select.select([conn.fileno()], [], [], 0)
+    if readable:
+        await AsyncConnectionPool.check_connection(conn)
+
+
 class _Conn:
     """psycopg under the shared code's `?` placeholders (none of our SQL has a literal ?)."""
 
@@ -89,10 +117,12 @@ class PostgresStore(Store):
     def __init__(self, url: str, ttl_seconds: float, lock_timeout: float = 30.0,
                  cache_size: int = 256, pool_size: int = POOL_SIZE) -> None:
         super().__init__(ttl_seconds, lock_timeout, cache_size)
-        self.url = url
+        self.url, self.pool_size = url, pool_size
+        self._apool: AsyncConnectionPool[Any] | None = None
+        self._aloop: asyncio.AbstractEventLoop | None = None
         self.pool = ConnectionPool(url, min_size=1, max_size=pool_size, open=False,
                                    kwargs={"autocommit": True}, timeout=CONNECT_SECONDS,
-                                   check=ConnectionPool.check_connection)
+                                   check=_check_if_signalled)
         try:
             self.pool.open(wait=True, timeout=CONNECT_SECONDS)
         except PoolTimeout as exc:
@@ -123,6 +153,130 @@ class PostgresStore(Store):
     def _read(self) -> Iterator[Sql]:
         with self._connection() as conn:
             yield _Conn(conn)
+
+    # A single statement in autocommit mode is its own transaction: one round trip instead
+    # of BEGIN, statement, COMMIT. A step's lease and its save are one statement each.
+    _single = _read
+
+    def _save_row(self, ident: str, plan: SavePlan) -> None:
+        """The lease check and the row's update as one statement (a data-modifying WITH)."""
+        with self._read() as db:
+            if db.execute(*self._one_statement(plan)).rowcount != 1:
+                self._refused(db, ident)
+
+    @staticmethod
+    def _one_statement(plan: SavePlan) -> tuple[str, tuple[object, ...]]:
+        return (f"WITH held AS ({plan.lease_sql} RETURNING 1) {plan.update} "
+                "AND EXISTS (SELECT 1 FROM held)", (*plan.lease_params, *plan.params))
+
+    # -- the event loop's own connections ----------------------------------------------------
+    # A small step's three statements (lease, version, save) take well under a millisecond of
+    # the database's time; run from worker threads, the hops and GIL hand-offs around them
+    # cost the app process several times that. With an async pool on the server's loop,
+    # small steps await their statements there instead (the route decides which are small).
+    async def open_async(self) -> None:
+        """Open an async pool bound to the running loop (without it, threads do the work)."""
+        # All connections at once: growing the pool under a burst stalls the first requests.
+        pool = AsyncConnectionPool(self.url, min_size=self.pool_size, max_size=self.pool_size,
+                                   open=False,
+                                   kwargs={"autocommit": True}, timeout=CONNECT_SECONDS,
+                                   check=_acheck_if_signalled)
+        try:
+            await pool.open(wait=True, timeout=CONNECT_SECONDS)
+        except PoolTimeout:
+            await pool.close()
+            return
+        self._apool, self._aloop = pool, asyncio.get_running_loop()
+
+    async def close_async(self) -> None:
+        pool, self._apool = self._apool, None
+        if pool is not None:
+            await pool.close()
+
+    def loop_ready(self) -> bool:
+        try:
+            return self._apool is not None and asyncio.get_running_loop() is self._aloop
+        except RuntimeError:  # not on a loop
+            return False
+
+    @asynccontextmanager
+    async def _aconn(self) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
+        assert self._apool is not None
+        try:
+            async with self._apool.connection() as conn:
+                yield conn
+        except (psycopg.OperationalError, PoolTimeout) as exc:
+            raise Unavailable(f"the session database ({redacted(self.url)}) cannot be "
+                              "reached; try again in a few seconds") from exc
+
+    async def _aexec(self, sql: str, params: Sequence[Any] = ()) -> tuple[int, Any]:
+        """One statement on the loop's pool: (rows affected, first row or None)."""
+        async with self._aconn() as conn:
+            cur = await conn.execute(sql.replace("?", "%s"), params)
+            row = await cur.fetchone() if cur.description is not None else None
+            return cur.rowcount, row
+
+    async def _attempt_async(self, ident: str) -> Lease | None:
+        if not self.loop_ready():
+            return await super()._attempt_async(ident)
+        if self._locally_held(ident):
+            return None
+        lease, params = self._take(ident)
+        count, _ = await self._aexec(TAKE, params)
+        return self._taken(lease, count)
+
+    async def _unlock_async(self, lease: Lease) -> None:
+        if not self.loop_ready():
+            await super()._unlock_async(lease)
+            return
+        if not self._given_back(lease):
+            return
+        try:
+            await self._aexec(GIVE, (lease.ident, lease.owner))
+        finally:
+            self._wake(lease.ident)
+
+    async def _load_async(self, ident: str) -> Session:
+        """_load on the loop: the cached copy when its version is the row's (the usual step);
+        otherwise the whole row, read in a thread."""
+        now = self.clock()
+        _, row = await self._aexec("SELECT version, used FROM sessions WHERE id = ?", (ident,))
+        if row is None or self._expired(row[1], now):
+            self._forget(ident)
+            raise NotFound("network", ident)
+        cached = self._cache.get(ident)
+        if cached is None or cached.version != row[0]:
+            return await asyncio.to_thread(self._load, ident, True)
+        if now - row[1] > TOUCH_EVERY_SECONDS:
+            await self._aexec("UPDATE sessions SET used = ? WHERE id = ?", (now, ident))
+        cached.used_at = now
+        self._remember(cached)
+        return cached
+
+    def _refused_now(self, ident: str) -> None:
+        with self._read() as db:
+            self._refused(db, ident)
+
+    async def edit_inline(self, ident: str, lease: Lease, change: Callable[[Session], T]) -> T:
+        guard = self._guard(ident)
+        if not self.loop_ready() or not guard.acquire(blocking=False):
+            return await asyncio.to_thread(self._apply, ident, lease, change)
+        try:
+            session = await self._load_async(ident)
+            try:
+                result = change(session)
+                plan = self._save_plan(session, lease, release=True)
+                if not plan.one_row:  # a history chunk to write too: a transaction
+                    await asyncio.to_thread(self._commit, ident, plan)
+                elif (await self._aexec(*self._one_statement(plan)))[0] != 1:
+                    await asyncio.to_thread(self._refused_now, ident)
+                self._saved(session, lease, plan)
+            except BaseException:
+                self._forget(ident)
+                raise
+        finally:
+            guard.release()
+        return result
 
     def size_bytes(self) -> int:
         """The whole database's size (pg_database_size)."""

@@ -78,6 +78,11 @@ class Circuit:
         return tuple(w.name for w in self.wires if w.kind == "input" and w.name is not None)
 
 
+def too_many_gates(max_gates: int) -> str:
+    """The refusal of a circuit beyond `max_gates`, counted before or while building it."""
+    return f"the circuit has more than {max_gates} gates; use a shorter expression"
+
+
 class CircuitBuilder:
     """Adds wires and gates one at a time; inputs with the same name share one wire."""
 
@@ -102,8 +107,7 @@ class CircuitBuilder:
     def gate(self, op: str, inputs: Sequence[int], label: str, param: float | None = None) -> int:
         """Add a gate of kind `op`; returns its output wire."""
         if len(self.gates) >= self.max_gates:
-            raise CircuitError(f"the circuit has more than {self.max_gates} gates; "
-                               "use a shorter expression", where="gates")
+            raise CircuitError(too_many_gates(self.max_gates), where="gates")
         if len(inputs) != GATES[op].arity:
             raise CircuitError(f"{op} takes {GATES[op].arity} input(s)", where=label)
         out = self._wire(label, "gate")
@@ -190,7 +194,8 @@ def check_values(circuit: Circuit, values: Mapping[str, float]) -> dict[str, flo
     missing = [n for n in names if n not in values]
     if missing:
         raise CircuitError(f"no value given for {', '.join(missing)}", where=missing[0])
-    unknown = [n for n in values if n not in names]
+    known = set(names)
+    unknown = [n for n in values if n not in known]
     if unknown:
         used = ", ".join(names) or "no variables"
         raise CircuitError(f"{', '.join(unknown)} is not in the expression (it uses {used})",

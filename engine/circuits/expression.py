@@ -11,10 +11,18 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 
-from engine.circuits.circuit import Circuit, CircuitBuilder, CircuitError
+from engine.circuits.circuit import (
+    MAX_GATES,
+    Circuit,
+    CircuitBuilder,
+    CircuitError,
+    too_many_gates,
+)
 from engine.circuits.gates import FUNCTIONS, GATES, LEAKY_SLOPE
 from engine.circuits.labels import Labels
+from engine.circuits.size import Size, constant_number, measure
 
 MAX_EXPRESSION_CHARS = 1000
 MAX_DEPTH = 200
@@ -41,11 +49,15 @@ NODE_TEXT: dict[type[ast.AST], str] = {
 
 
 def parse_expression(
-    expression: str, decompose: bool = False, max_gates: int | None = None
+    expression: str, decompose: bool = False, max_gates: int = MAX_GATES,
+    admit: Callable[[Size], None] | None = None,
 ) -> Circuit:
     """Build the circuit of `expression`; raises CircuitError saying what is not allowed.
 
-    Columns in messages count characters of `expression` from 1.
+    Columns in messages count characters of `expression` from 1. Before anything is built,
+    the syntax tree's size is checked against MAX_DEPTH and `max_gates` and handed to
+    `admit`, which may refuse it (the numerical checks' budget, engine/circuits/trace.py):
+    see size.py.
     """
     if len(expression) > MAX_EXPRESSION_CHARS:
         raise CircuitError(f"the expression has {len(expression)} characters; "
@@ -61,12 +73,24 @@ def parse_expression(
         raise _syntax_error(exc, source, lead) from None
     except (RecursionError, MemoryError, ValueError):
         raise CircuitError("the expression is nested too deeply", where="expression") from None
-    builder = CircuitBuilder() if max_gates is None else CircuitBuilder(max_gates)
+    size = measure(tree)
+    if size.depth > MAX_DEPTH:
+        raise _too_deep()
+    if size.gates > max_gates:
+        raise CircuitError(too_many_gates(max_gates), where="gates")
+    if admit is not None:
+        admit(size)
+    builder = CircuitBuilder(max_gates)
     try:
         output = _Translator(source, lead, builder, decompose).visit(tree.body, 0)
     except RecursionError:  # a safety net: MAX_DEPTH keeps the walk far from the limit
         raise CircuitError("the expression is nested too deeply", where="expression") from None
     return builder.build(source, output, decompose)
+
+
+def _too_deep() -> CircuitError:
+    return CircuitError(f"the expression is nested more than {MAX_DEPTH} levels deep",
+                        where="expression")
 
 
 def _one_line(expression: str) -> str:
@@ -109,8 +133,7 @@ class _Translator:
     def visit(self, node: ast.expr, depth: int) -> int:
         """The wire that carries `node`'s value."""
         if depth > MAX_DEPTH:
-            raise CircuitError(f"the expression is nested more than {MAX_DEPTH} levels deep",
-                               where="expression")
+            raise _too_deep()
         if isinstance(node, ast.Constant):
             return self._number(node)
         if isinstance(node, ast.Name):
@@ -161,7 +184,7 @@ class _Translator:
             return self.visit(node.operand, depth + 1)
         if not isinstance(node.op, ast.USub):
             raise self._reject(node, f"the operator {OPERATOR_TEXT[type(node.op)]!r}")
-        number = _constant_number(node)
+        number = constant_number(node)
         if number is not None:  # -3 is a number, not a gate
             return self.builder.constant(number, self._text(node))
         return self._apply("neg", [self.visit(node.operand, depth + 1)], node)
@@ -194,7 +217,7 @@ class _Translator:
         return self._power(node, self.visit(base, depth + 1), exponent)
 
     def _exponent(self, node: ast.expr, exponent: ast.expr) -> float:
-        value = _constant_number(exponent)
+        value = constant_number(exponent)
         if value is None:
             raise CircuitError(f"the exponent must be a number: {self._text(exponent)!r} in "
                                f"{self._text(node)!r}", where=self._text(exponent))
@@ -236,21 +259,6 @@ def _constant_kind(value: object) -> str:
     if isinstance(value, complex):
         return "a complex number"
     return f"the constant {value!r}"
-
-
-def _constant_number(node: ast.expr) -> float | None:
-    """A literal number, possibly signed, or None."""
-    sign = 1.0
-    while isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
-        sign = -sign if isinstance(node.op, ast.USub) else sign
-        node = node.operand
-    value = node.value if isinstance(node, ast.Constant) else None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    try:
-        return sign * float(value)
-    except OverflowError:
-        return None
 
 
 def _wrap(label: str) -> str:

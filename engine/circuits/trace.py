@@ -23,6 +23,7 @@ from engine.circuits.circuit import (
 )
 from engine.circuits.expression import parse_expression
 from engine.circuits.gates import GATES
+from engine.circuits.size import Size
 
 # The numerical checks run the circuit twice per input: their cost is inputs × gates gate
 # evaluations. 20,000 keeps every neuron of the widest network (64 inputs: 129 × 132) and
@@ -94,8 +95,37 @@ def trace_expression(
     output_grad: float = 1.0,
 ) -> CircuitTrace:
     """Parse `expression` and trace it; raises CircuitError for anything invalid."""
-    circuit = parse_expression(expression, decompose=decompose)
+    _within_check_budget_at_all(len(values))
+    circuit = parse_expression(expression, decompose=decompose, admit=_within_check_budget)
     return trace_circuit(circuit, values, step_size, direction, output_grad)
+
+
+def _within_check_budget_at_all(variables: int) -> None:
+    """Refuse too many values before the expression is even parsed: a value names each
+    variable, and a circuit joining n variables has at least n − 1 gates (none has more
+    than two inputs), so n × (n − 1) evaluations is the least its checks could cost."""
+    least = variables * (variables - 1)
+    if least > MAX_CHECK_EVALUATIONS:
+        most = int((1 + math.sqrt(1 + 4 * MAX_CHECK_EVALUATIONS)) / 2)
+        raise CircuitError(
+            f"{variables} values: a circuit of {variables} variables has at least "
+            f"{variables - 1} gates, and its numerical checks would evaluate at least "
+            f"{variables} × {variables - 1} = {least:,} gates, above the limit of "
+            f"{MAX_CHECK_EVALUATIONS:,}; use at most {most} variables", "values")
+
+
+def _within_check_budget(size: Size) -> None:
+    """Refuse an expression whose numerical checks are over budget, before it is built."""
+    _check_cost(size.inputs, size.gates)
+
+
+def _check_cost(inputs: int, gates: int) -> None:
+    cost = inputs * gates
+    if cost > MAX_CHECK_EVALUATIONS:
+        raise CircuitError(
+            f"the numerical checks would evaluate {inputs} inputs × {gates} gates = "
+            f"{cost:,} gates, above the limit of {MAX_CHECK_EVALUATIONS:,}; use fewer "
+            "variables or a smaller expression", "expression")
 
 
 def trace_circuit(
@@ -109,13 +139,7 @@ def trace_circuit(
     if direction not in DIRECTIONS:
         raise CircuitError(f"direction must be 'up' or 'down', not {direction!r}", "direction")
     inputs = check_values(circuit, values)
-    cost = len(inputs) * len(circuit.gates)
-    if cost > MAX_CHECK_EVALUATIONS:
-        raise CircuitError(
-            f"the numerical checks would evaluate {len(inputs)} inputs × "
-            f"{len(circuit.gates)} gates = {cost:,} gates, above the limit of "
-            f"{MAX_CHECK_EVALUATIONS:,}; use fewer variables or a smaller expression",
-            "expression")
+    _check_cost(len(inputs), len(circuit.gates))  # decomposed gates count too
     ev = forward(circuit, inputs)
     grads = backward(circuit, ev, output_grad)
     wires = tuple(WireTrace(w.id, w.label, w.kind, ev.values[w.index], grads[w.index])

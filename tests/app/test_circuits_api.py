@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 from typing import Any
 
 import pytest
@@ -97,6 +98,16 @@ def test_the_422_names_the_culprit(client: TestClient) -> None:
     assert response.status_code == 422
     assert response.json()["where"] == "__import__"
     assert "__import__" in response.json()["detail"]
+
+
+def test_a_sum_of_300_variables_is_a_422_naming_the_limit(client: TestClient) -> None:
+    names = [f"{a}{b}" for a in "pqrstuvwxyz" for b in string.ascii_letters][:300]
+    response = trace(client, expression="+".join(names), values=dict.fromkeys(names, 1.0))
+    assert response.status_code == 422
+    assert response.json()["where"] == "values"
+    assert response.json()["message"].endswith(
+        "at least 300 × 299 = 89,700 gates, above the limit of 20,000; use at most 141 "
+        "variables")
 
 
 @pytest.mark.parametrize(("expression", "values", "where"), [

@@ -1,6 +1,7 @@
 """The store interface (app/store/), each test run on both engines: SQLite and PostgreSQL.
 
-Two stores on one database stand for two app processes (or machines) sharing it.
+Two stores on one database stand for two app processes (or machines) sharing it. A step's
+pending pass lives with the cached session: reused only at the version that made it.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from app.serialize import trace_json
 from app.store import Busy, NotFound, Store, open_store
-from engine.data.datasets import Dataset
+from engine.data.datasets import Dataset, make_dataset
 from engine.nn.network import Network
+from engine.nn.trace import StepTrace
 from engine.presets import build_preset
 from tests.support.clock import Clock
 from tests.support.postgres import Cluster
@@ -207,3 +210,144 @@ def test_delete_removes_the_session(open_one: OpenStore) -> None:
     with pytest.raises(NotFound):
         store.delete(ident)
     assert store.count() == 0
+
+
+# -- a small change on the event loop (the step route's path for small networks) -------------
+def run_on_loop(store: Store, body: Callable[[], object]) -> object:
+    """Run the coroutine `body()` on a fresh loop with the store's loop-side pool open."""
+    import asyncio
+
+    async def main() -> object:
+        await store.open_async()
+        try:
+            assert store.loop_ready()  # both engines: SQLite inline, PostgreSQL its async pool
+            return await body()  # type: ignore[misc]
+        finally:
+            await store.close_async()
+
+    return asyncio.run(main())
+
+
+def test_a_change_on_the_loop_commits_and_gives_the_lease_back(open_one: OpenStore) -> None:
+    store, other = open_one(), open_one()
+    ident = two_two_one(store)
+    replay, data = build_preset("two-two-one")
+
+    async def steps() -> None:
+        for _ in range(3):
+            async with store.locked(ident) as lease:
+                await store.edit_inline(ident, lease, lambda s: s.network.trace_step(
+                    s.dataset.inputs, s.dataset.targets, phase="all"))
+
+    run_on_loop(store, steps)
+    for _ in range(3):
+        replay.trace_step(data.inputs, data.targets, phase="all")
+    with other.view(ident) as session:  # another process reads the committed rows
+        assert session.network.step == 3
+        for mine, theirs in zip(session.network.weights, replay.weights, strict=True):
+            np.testing.assert_array_equal(mine, theirs)
+    other.unlock(other.lock(ident, wait=False))  # nobody holds the lease any more
+
+
+def test_a_failed_change_on_the_loop_leaves_the_row_as_it_was(open_one: OpenStore) -> None:
+    store = open_one()
+    ident = two_two_one(store)
+    with store.view(ident) as session:
+        before = [w.copy() for w in session.network.weights]
+
+    def half_then_fail(session: object) -> None:
+        session.network.trace_step(session.dataset.inputs,  # type: ignore[attr-defined]
+                                   session.dataset.targets, phase="all")  # type: ignore[attr-defined]
+        raise ValueError("refused half-way")
+
+    async def fail() -> None:
+        async with store.locked(ident) as lease:
+            await store.edit_inline(ident, lease, half_then_fail)
+
+    with pytest.raises(ValueError):
+        run_on_loop(store, fail)
+    with open_one().view(ident) as session:
+        assert session.network.step == 0
+        for mine, theirs in zip(session.network.weights, before, strict=True):
+            np.testing.assert_array_equal(mine, theirs)
+    with store.view(ident) as session:  # the in-memory copy was dropped, not kept changed
+        assert session.network.step == 0
+
+
+def test_a_change_on_the_loop_never_starts_from_a_stale_copy(open_one: OpenStore) -> None:
+    store, other = open_one(), open_one()
+    ident = two_two_one(store)
+    with store.view(ident):
+        pass  # cached here at version 1
+    with other.edit(ident) as session:  # another process steps it: version 2
+        session.network.trace_step(session.dataset.inputs, session.dataset.targets, "all")
+
+    async def step() -> None:
+        async with store.locked(ident) as lease:
+            # while the lease is ours, the other process cannot write …
+            with pytest.raises(Busy), other.edit(ident, wait=False):
+                pass
+            await store.edit_inline(ident, lease, lambda s: s.network.trace_step(
+                s.dataset.inputs, s.dataset.targets, phase="all"))
+
+    run_on_loop(store, step)
+    with other.edit(ident) as session:  # … and both steps are in the row, in order
+        assert session.network.step == 2
+
+
+def test_a_change_on_the_loop_of_a_deleted_network_is_not_found(open_one: OpenStore) -> None:
+    store, other = open_one(), open_one()
+    ident = two_two_one(store)
+    with store.view(ident):
+        pass
+    other.delete(ident)
+
+    async def step() -> None:
+        async with store.locked(ident) as lease:
+            await store.edit_inline(ident, lease, lambda s: None)
+
+    with pytest.raises(NotFound):
+        run_on_loop(store, step)
+
+
+def momentum_network() -> tuple[Network, Dataset]:
+    spec = {"layers": [2, 5, 4, 1], "activations": ["tanh", "relu", "sigmoid"], "loss": "bce",
+            "optimizer": "momentum", "seed": 4}
+    return Network.from_spec_dict(spec), make_dataset("circle", samples=40, seed=1)
+
+
+def phase_in(store: Store, ident: str, phase: str) -> StepTrace:
+    with store.edit(ident) as session:
+        return session.network.trace_step(session.dataset.inputs, session.dataset.targets,
+                                           phase=phase)
+
+
+def replayed() -> list[bytes]:
+    """forward, backward, update of the same network in one Network object: every number."""
+    net, data = momentum_network()
+    return [trace_json("x", net.trace_step(data.inputs, data.targets, phase=phase))
+            for phase in ("forward", "backward", "update")]
+
+
+def test_the_pending_pass_stays_in_memory_with_the_session(open_one: OpenStore) -> None:
+    store = open_one()
+    ident = store.create(*momentum_network()).id
+    forward = phase_in(store, ident, "forward")
+    backward = phase_in(store, ident, "backward")
+    update = phase_in(store, ident, "update")
+    assert (backward.phases_run, update.phases_run) == (("backward",), ("update",))
+    assert backward.pending is forward.pending  # the forward's own arrays, not recomputed
+    assert update.pending is forward.pending
+    assert [trace_json("x", t) for t in (forward, backward, update)] == replayed()
+
+
+def test_a_process_with_a_stale_copy_recomputes_the_pending_pass(open_one: OpenStore) -> None:
+    first, second = open_one(), open_one()
+    ident = first.create(*momentum_network()).id
+    forward = phase_in(first, ident, "forward")  # `first` keeps it in memory, version 2
+    backward = phase_in(second, ident, "backward")  # `second` has the row's marker only
+    update = phase_in(first, ident, "update")  # `first`'s copy is stale: version 3 is newer
+    assert (backward.phases_run, update.phases_run) == (("backward",), ("update",))
+    assert backward.pending is not forward.pending
+    assert update.pending is not forward.pending and update.pending is not backward.pending
+    assert [trace_json("x", t) for t in (forward, backward, update)] == replayed()

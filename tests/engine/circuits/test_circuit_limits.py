@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from engine.circuits.circuit import MAX_GATES, CircuitError
 from engine.circuits.expression import MAX_DEPTH, parse_expression
+from engine.circuits.size import measure
 from engine.circuits.trace import MAX_CHECK_EVALUATIONS, trace_expression
 
 
@@ -139,9 +140,31 @@ def test_a_sum_of_300_variables_is_refused_naming_the_limit() -> None:
     assert len(expression) < 900  # within the 1,000 characters an expression may have
     with pytest.raises(CircuitError) as refused:
         trace_expression(expression, dict.fromkeys(names, 1.0))
+    assert refused.value.where == "values"
+    assert refused.value.message == (
+        "300 values: a circuit of 300 variables has at least 299 gates, and its numerical "
+        "checks would evaluate at least 300 × 299 = 89,700 gates, above the limit of "
+        f"{MAX_CHECK_EVALUATIONS:,}; use at most 141 variables")
+
+
+def test_141_variables_fit_and_142_are_refused_before_parsing() -> None:
+    names = _names(142)
+    trace = trace_expression("+".join(names[:141]), dict.fromkeys(names[:141], 1.0))
+    assert len(trace.inputs) == 141 and trace.output == 141.0  # 141 × 140 = 19,740
+    with pytest.raises(CircuitError) as refused:  # "x" is never parsed: values come first
+        trace_expression("x.y", dict.fromkeys(names, 1.0))
+    assert refused.value.message.startswith("142 values: a circuit of 142 variables has at "
+                                            "least 141 gates")
+
+
+def test_a_long_sum_of_fewer_variables_is_refused_by_its_gate_count() -> None:
+    names = _names(100)
+    expression = "+".join(names * 3)[:899].rstrip("+")  # 299 gates over 100 variables
+    with pytest.raises(CircuitError) as refused:
+        trace_expression(expression, dict.fromkeys(names, 1.0))
     assert refused.value.where == "expression"
     assert refused.value.message == (
-        "the numerical checks would evaluate 300 inputs × 299 gates = 89,700 gates, above "
+        "the numerical checks would evaluate 100 inputs × 299 gates = 29,900 gates, above "
         f"the limit of {MAX_CHECK_EVALUATIONS:,}; use fewer variables or a smaller expression")
 
 
@@ -150,3 +173,40 @@ def test_circuits_within_the_limit_keep_their_checks() -> None:
     trace = trace_expression("+".join(names), dict.fromkeys(names, 1.0))
     assert trace.output == 140.0
     assert all(i.numerical_grad == pytest.approx(1.0) for i in trace.inputs)
+
+
+@settings(max_examples=300, deadline=None)
+@given(seed=st.integers(0, 2**32), leaves=st.integers(1, 40))
+def test_the_syntax_trees_count_is_the_built_circuits(seed: int, leaves: int) -> None:
+    """The limits are checked on counts taken before the circuit is built: they must be
+    the circuit's own."""
+    expression = _expression(random.Random(seed), leaves)
+    try:
+        circuit = parse_expression(expression)
+    except CircuitError:
+        return
+    size = measure(ast.parse(expression, mode="eval"))
+    assert (size.inputs, size.gates) == (len(circuit.input_names), len(circuit.gates))
+
+
+@pytest.mark.parametrize(("expression", "depth"), [
+    ("x", 0), ("a*x + b*y - c/d + e**2", 2), ("-" * 300 + "3", 0), ("-" * 7 + "x", 7),
+    (_nested(12), 12), ("exp(" * 5 + "x" + ")" * 5, 5), ("pow(x, 2) + -(-y)", 3),
+])
+def test_the_syntax_trees_depth_is_the_parsers(expression: str, depth: int) -> None:
+    assert measure(ast.parse(expression, mode="eval")).depth == depth
+
+
+@pytest.mark.parametrize(("expression", "message"), [
+    # A refusal for size comes before the parser walks the tree: the bad name at the end of
+    # this 300-variable sum is never reached.
+    ("+".join(_names(299)) + "+y.z", "the numerical checks would evaluate 299 inputs × "
+     "299 gates = 89,401 gates"),
+    ("+".join(["x*x*x"] * 150), f"the circuit has more than {MAX_GATES} gates"),
+    ("-" * 998 + "x", f"the expression is nested more than {MAX_DEPTH} levels deep"),
+])
+def test_too_large_is_refused_before_the_circuit_is_built(expression: str, message: str
+                                                          ) -> None:
+    with pytest.raises(CircuitError) as refused:
+        trace_expression(expression, {})
+    assert refused.value.message.startswith(message)
