@@ -11,18 +11,23 @@ what a server wants anyway: its concurrency comes from requests, not from inside
 
 from __future__ import annotations
 
-from threadpoolctl import threadpool_info, threadpool_limits
+try:  # a declared dependency; a virtualenv made before it was added still serves, slower
+    from threadpoolctl import threadpool_info, threadpool_limits
+except ImportError:  # pragma: no cover
+    threadpool_info = threadpool_limits = None
 
 
 def limit_blas_threads(threads: int) -> int | None:
     """Let each BLAS call use at most `threads` threads in this process (0: leave the
     library's default); answers the threads now allowed, None if no BLAS was found."""
-    if threads > 0:
+    if threads > 0 and threadpool_limits is not None:
         threadpool_limits(limits=threads, user_api="blas")  # set now, for the whole process
     return blas_threads()
 
 
 def blas_threads() -> int | None:
     """The threads a BLAS call may use now (the first BLAS library's), None without one."""
+    if threadpool_info is None:  # pragma: no cover
+        return None
     pools = [pool for pool in threadpool_info() if pool.get("user_api") == "blas"]
     return int(pools[0]["num_threads"]) if pools else None

@@ -23,7 +23,8 @@ export function bindControls(app) {
   bindPanel(app);
   bindTable(app);
   bindKeys(app, actions(app));
-  new ResizeObserver(() => app.view.resize()).observe(app.dom.svg);
+  // The wrap, not the SVG: the SVG has the px size view.js gives it.
+  new ResizeObserver(() => app.view.resize({ moved: true })).observe(app.dom.svg.parentElement);
   app.dom.svg.addEventListener("click", () => app.view.select(null));
   // After picking a value, give the keyboard back to the shortcuts (F, B, U …).
   document.addEventListener("change", (event) => {

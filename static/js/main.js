@@ -25,7 +25,8 @@ function findElements() {
     "btn-play", "train-progress", "train-status", "help", "shortcuts", "speed", "speed-out",
     "slow", "btn-presenter", "preset", "preset-description", "dataset", "noise", "noise-out",
     "samples", "csv", "loss", "learning-rate", "regularization", "regularization-rate",
-    "batch-size", "epochs", "add-layer", "remove-layer", "pulses", "loss-log", "btn-setup"];
+    "batch-size", "epochs", "add-layer", "remove-layer", "pulses", "loss-log", "btn-setup",
+    "boundary-legend"];
   const dom = { root: document.body };
   for (const id of ids) dom[id.replace(/-(\w)/g, (_, c) => c.toUpperCase())] = $(id);
   Object.assign(dom, { svg: dom.network, heads: dom.layerHeads, panel: dom.explainPanel,

@@ -60,7 +60,7 @@ function vector(model, layer, field, label, rows, kind) {
   const [m, n] = [data.length, model.layers[layer]];
   const focus = m > 1 ? model.focus ?? 0 : -1;
   const shown = shownSamples(m, focus);
-  const more = shown.length < m ? ` (${shown.length} shown)` : "";
+  const more = shown.length < m ? ` (${t("matrix.shown", { n: shown.length })})` : "";
   const cell = (s, i) => ({ value: data[shown[s]][i], ref: nodeId(layer, i),
     kind: shown[s] === focus ? `${kind} focus` : kind });
   return rows ? table(shown.length, n, cell, label, `${m}\u00d7${n}${more}`)

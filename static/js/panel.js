@@ -62,7 +62,7 @@ export function tooltipHtml(model, id) {
   if (!item) return "";
   const rows = (model.nodes.has(id) ? NODE_ROWS : EDGE_ROWS)
     .filter(([key]) => item[key] !== null && item[key] !== undefined)
-    .map(([key, label]) => `<tr><th>${t(label)}</th><td title="${item[key]}">${fmtLong(item[key])}</td></tr>`)
+    .map(([key, label]) => `<tr><th>${t(label)}</th><td title="${item[key]}" data-field="${key}">${fmtLong(item[key])}</td></tr>`)
     .join("");
   const kind = t(model.nodes.has(id) ? (item.layer === 0 ? "tip.input" : "tip.neuron") : "tip.weight");
   const all = rows + stateRows(item);

@@ -227,16 +227,30 @@ export class HeatMap {
     // A larger map (presenter mode, a wide panel) gets larger dots: seen from the back of a room.
     const grow = Math.max(1, Math.min(2.5, w / 200));
     const radius = grow * Math.max(1.8, Math.min(3.5, 3.5 * Math.sqrt(400 / Math.max(n, 1))));
+    const fill = (p) => (this.grid.classes ? classCss(p.value) : colour(this.unit(p.value), 1));
     ctx.strokeStyle = "#fff";
     ctx.lineWidth = radius > 2.5 ? 1 : 0.5;
-    for (const p of this.points) {
+    const train = this.points.filter((p) => !p.test);
+    for (const p of train) {
       ctx.beginPath();
       ctx.arc(sx(p.x), sy(p.y), radius, 0, 2 * Math.PI);
-      ctx.fillStyle = this.grid.classes ? classCss(p.value) : colour(this.unit(p.value), 1);
+      ctx.fillStyle = fill(p);
       ctx.fill();
       ctx.stroke();
     }
-    this.canvas.dataset.points = String(n);
+    // Held-out (test) rows: hollow rings in their class's colour, on a white halo, on top.
+    const tests = this.points.filter((p) => p.test);
+    for (const p of tests) {
+      ctx.beginPath();
+      ctx.arc(sx(p.x), sy(p.y), radius + 0.5, 0, 2 * Math.PI);
+      ctx.lineWidth = Math.max(2.5, radius * 0.9);
+      ctx.strokeStyle = "#fff";
+      ctx.stroke();
+      ctx.lineWidth = Math.max(1.3, radius * 0.5);
+      ctx.strokeStyle = fill(p);
+      ctx.stroke();
+    }
+    Object.assign(this.canvas.dataset, { points: String(train.length), testPoints: String(tests.length) });
   }
 
   /**

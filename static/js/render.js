@@ -2,6 +2,7 @@
 // `redistribute` only moves them, `restyle` only changes colours, widths and text.
 
 import { EdgeCanvas, drawsOnCanvas } from "./edgecanvas.js";
+import { bindCanvasEdges } from "./edgehits.js";
 import { fmt, fmtTight } from "./format.js";
 import { t } from "./i18n.js";
 import { edgeCandidates, placeLabels, visibleSegment } from "./labels.js";
@@ -23,6 +24,9 @@ export function createRenderer(svg, on) {
   let edgeCanvas = null; // a big network's edges (edgecanvas.js); null: one SVG line each
   /** The edges drawn in SVG: none when they are on the canvas. */
   const svgEdges = () => (edgeCanvas ? [] : model.edges.values());
+  // A canvas edge is hovered, tapped and clicked like an SVG one (a hit test on its segment).
+  const canvasEdges = bindCanvasEdges(svg, () => (edgeCanvas && layout
+    ? { model, layout, group: groups.hits } : null), on);
 
   function redraw(nextModel, nextLayout) {
     model = nextModel;
@@ -31,6 +35,7 @@ export function createRenderer(svg, on) {
     edgeCanvas?.remove();
     edgeCanvas = drawsOnCanvas(model) ? new EdgeCanvas(svg) : null;
     svg.classList.toggle("edges-on-canvas", Boolean(edgeCanvas));
+    canvasEdges.reset();
     for (const name of ["edges", "hits", "labels", "nodes", "loss"]) {
       groups[name] = svgEl("g", { class: `layer-${name}` }, svg);
     }
@@ -104,6 +109,7 @@ export function createRenderer(svg, on) {
     svg.style.setProperty("--k", layout.k.toFixed(3));
     for (const edge of svgEdges()) placeEdge(edge);
     edgeCanvas?.draw(model, layout, widestEdge());
+    canvasEdges.reset();
     markCrowdedLabels();
     const fonts = textSizes();
     for (const node of model.nodes.values()) placeNode(node, fonts);

@@ -53,8 +53,26 @@ export function createView(dom, prefs) {
     select: (id) => view.select(id),
   });
 
+  let drawingSize = null;  // {w, h}: the SVG's own size in px, as fitDrawing last set it
+
+  /**
+   * Give the SVG its wrap's size in whole pixels. Sized in % the SVG is laid out again, all of
+   * its thousands of texts, whenever anything else in its column is (a new narration line:
+   * 50–100 ms on a 608-edge network); sized in px it is left alone. True if the size changed.
+   */
+  function fitDrawing() {
+    const box = dom.svg.parentElement.getBoundingClientRect();
+    const size = { w: Math.max(1, Math.round(box.width)), h: Math.max(1, Math.round(box.height)) };
+    if (drawingSize && size.w === drawingSize.w && size.h === drawingSize.h) return false;
+    drawingSize = size;
+    dom.svg.style.width = `${size.w}px`;
+    dom.svg.style.height = `${size.h}px`;
+    return true;
+  }
+
   function layout() {
-    const box = dom.svg.getBoundingClientRect();
+    fitDrawing();
+    const box = { width: drawingSize.w, height: drawingSize.h };
     // Presenter mode (a projector): radius and type grow with the space, up to 2.4×, and the
     // heads above the columns are taller.
     const options = prefs().presenter ? { margin: { top: 100 }, maxScale: 2.4, baseRadius: 37,
@@ -142,7 +160,8 @@ export function createView(dom, prefs) {
       lo = t.reduce((a, b) => Math.min(a, b));
       hi = t.reduce((a, b) => Math.max(a, b));
     }
-    const points = rows.inputs.map((row, i) => ({ x: row[0], y: row[1], value: t[i] }));
+    const points = [...rows.inputs.map((row, i) => ({ x: row[0], y: row[1], value: t[i] })),
+      ...heldOut(info, (target) => target[0])];
     const top = hi > lo ? hi : lo + 1;
     const shown = store.state.setup.discretize ? discretize(values, lo, top) : values;
     heatMap.set({ xs: result.xs, ys: result.ys, values: shown, lo, hi: top }, points);
@@ -168,12 +187,35 @@ export function createView(dom, prefs) {
     const values = store.state.setup.discretize
       ? cells.map((row) => row.map((cell) => ({ k: cell.k, p: 1 }))) : cells;
     const rows = dataRows(info);
-    const points = rows.inputs.map((row, i) => ({ x: row[0], y: row[1], value: argmax(rows.targets[i] || [0]) }));
+    const points = [...rows.inputs.map((row, i) => ({ x: row[0], y: row[1], value: argmax(rows.targets[i] || [0]) })),
+      ...heldOut(info, argmax)];
     const k = result.outputs[0].length;
     heatMap.set({ xs: result.xs, ys: result.ys, values, classes: k }, points);
     const seen = new Set(values.flat().map((cell) => cell.k));
     Object.assign(dom.boundary.dataset, { classes: String(k), colours: String(seen.size),
       drawn: String(Number(dom.boundary.dataset.drawn || 0) + 1) });
+  }
+
+  /**
+   * The held-out rows of a train/test split (when the state carries them), as points drawn
+   * hollow; the legend under the map counts both kinds.
+   */
+  function heldOut(info, valueOf) {
+    const inputs = info?.test_inputs ?? [];
+    const targets = info?.test_targets ?? [];
+    showMapLegend(info);
+    return inputs.map((row, i) => ({ x: row[0], y: row[1], value: valueOf(targets[i] || [0]), test: true }));
+  }
+
+  function showMapLegend(info) {
+    const legend = dom.boundaryLegend;
+    const tests = info?.test_samples ?? 0;
+    legend.hidden = !tests;
+    if (!tests) return;
+    const drawn = info.test_inputs?.length ?? 0;
+    legend.querySelector("[data-role=train]").textContent = tn("boundary.legend_train", info.samples ?? 0);
+    legend.querySelector("[data-role=test]").textContent = drawn === tests
+      ? tn("boundary.legend_test", tests) : tn("boundary.legend_test_undrawn", tests);
   }
 
   /** The data points to plot: inline rows, or the pages read for a large dataset. */
@@ -253,8 +295,10 @@ export function createView(dom, prefs) {
       renderDepth(dom.addLayer, dom.removeLayer, model.layers);
     },
 
-    resize() {
-      if (!model) return;
+    /** `moved`: only if the drawing's box changed by a pixel or more (a ResizeObserver's
+     * call; presenter mode and the matrix view lay out again whatever the size). */
+    resize({ moved = false } = {}) {
+      if (!model || (moved && !fitDrawing())) return;
       const lay = layout();
       renderer.redistribute(lay);
       placeHeads(dom.heads, lay.columns);
