@@ -5,8 +5,8 @@ from __future__ import annotations
 import base64
 import dataclasses
 import math
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Collection, Sequence
+from typing import Any, get_args
 
 import numpy as np
 import orjson
@@ -14,6 +14,7 @@ import orjson
 from app.schemas.datasets import DataRows, DatasetInfo, DatasetPublic, NamedDatasetPublic
 from app.schemas.networks import NetworkState, PresetPublic
 from app.schemas.sessions import MAX_HISTORY, SessionExport
+from app.schemas.training import Omittable
 from app.store import Session
 from engine.circuits.neuron import NeuronCircuit
 from engine.circuits.trace import CircuitPreset, CircuitTrace
@@ -127,6 +128,7 @@ def trace_json(network_id: str, trace: StepTrace, matrices: bool = False) -> byt
 
 LAYER_ARRAYS = ("z", "a", "grad_z", "grad_a", "bias", "grad_bias", "new_bias", "weights",
                 "grad_weights", "new_weights")
+OMITTABLE = get_args(Omittable)  # matrices a caller may hold already: `?omit=`
 
 
 def f64(array: np.ndarray | None) -> str | None:
@@ -141,10 +143,11 @@ def f64(array: np.ndarray | None) -> str | None:
     return base64.b64encode(raw).decode("ascii")
 
 
-def _layer(layer: LayerTrace) -> dict[str, Any]:
+def _layer(layer: LayerTrace, omitted: Collection[str] = ()) -> dict[str, Any]:
     doc: dict[str, Any] = {"layer": layer.layer, "size": 0 if layer.a is None else len(layer.a),
                            "shape": None if layer.weights is None else list(layer.weights.shape)}
-    doc.update((name, f64(getattr(layer, name))) for name in LAYER_ARRAYS)
+    doc.update((name, None if name in omitted else f64(getattr(layer, name)))
+               for name in LAYER_ARRAYS)
     doc["weight_optimizer"] = {k: f64(v) for k, v in layer.weight_optimizer.items()} or None
     doc["bias_optimizer"] = {k: f64(v) for k, v in layer.bias_optimizer.items()} or None
     return doc
@@ -155,16 +158,30 @@ def _finite(layer: LayerTrace) -> bool:
     return all(a is None or bool(np.isfinite(a).all()) for a in arrays)
 
 
-def trace_layers_json(network_id: str, trace: StepTrace, matrices: bool = False) -> bytes:
+def left_out(trace: StepTrace, omit: Collection[str]) -> list[str]:
+    """The matrices of `omit` that this call did not compute anew, so the caller (who says it
+    holds them) keeps its own: the weights always (a step never computes them, they are its
+    input), the gradients unless this call ran backward (and only where there are any)."""
+    has = {name: any(getattr(layer, name) is not None for layer in trace.layers)
+           for name in OMITTABLE}
+    fresh = {"weights": False, "grad_weights": "backward" in trace.phases_run}
+    return [name for name in OMITTABLE if name in omit and has[name] and not fresh[name]]
+
+
+def trace_layers_json(network_id: str, trace: StepTrace, matrices: bool = False,
+                      omit: Collection[str] = ()) -> bytes:
     """A StepTrace as the JSON of `TraceLayersOut` (`?form=layers`): the numbers of
     `trace_json` as per-layer float64 arrays; DivergenceError if any is NaN/inf.
-    `matrices` adds the same `matrices` as `trace_json`'s (lists: the matrix view reads them)."""
+    `matrices` adds the same `matrices` as `trace_json`'s (lists: the matrix view reads them);
+    `omit` names matrices the caller holds, left out unless this call computed them
+    (`left_out`: the answer's `omitted`)."""
     numbers = [trace.loss, *(trace.outputs or ())]
     if not (all(x is None or math.isfinite(x) for x in numbers)
             and all(_finite(layer) for layer in trace.layers)):
         raise _overflowed(trace)
+    omitted = left_out(trace, omit)
     doc = {"form": "layers", **_head(network_id, trace),
-           "layers": [_layer(layer) for layer in trace.layers],
+           "layers": [_layer(layer, omitted) for layer in trace.layers], "omitted": omitted,
            "matrices": _matrices(trace) if matrices else None}
     return orjson.dumps(doc, option=orjson.OPT_SERIALIZE_NUMPY)
 

@@ -46,9 +46,16 @@ def engine_traces(tmp_path: Path) -> dict[str, dict[str, object]]:
     return cases
 
 
+# How each twin asks: per edge, per layer, and per layer leaving out what the page holds
+# (the server still sends what a call computes anew: the gradients of a backward it runs).
+TWIN_FORMS = {"edges": "?form=edges", "layers": "?form=layers",
+              "compact": "?form=layers&omit=weights&omit=grad_weights"}
+
+
 def twin_traces(tmp_path: Path) -> dict[str, dict[str, object]]:
-    """Two identical networks stepped alike, one answering per edge, one `?form=layers`:
-    the page's decoder must make the same model of both (tests/js/traceforms.test.mjs)."""
+    """Three identical networks stepped alike, answering per edge, `?form=layers`, and
+    `?form=layers` with `omit`: the page's decoder must make the same model of all three
+    (tests/js/traceforms.test.mjs)."""
     cases: dict[str, dict[str, object]] = {}
     with TestClient(create_app(Settings(db=tmp_path / "twins.sqlite3")),
                     base_url="http://localhost") as client:
@@ -58,20 +65,20 @@ def twin_traces(tmp_path: Path) -> dict[str, dict[str, object]]:
                     "inputs": [[0.5, -1, 2], [1, 0.25, -0.5], [-2, 1, 0]],
                     "targets": [[1, 0], [0, 1], [1, 1]]}
             states = []
-            for _ in range(2):
+            for _ in TWIN_FORMS:
                 created = client.post("/api/networks", json=body)
                 assert created.status_code == 201, created.text
                 states.append(created.json())
             ids = [state["id"] for state in states]
             steps = []
-            for phase in ("forward", "backward", "update", "all"):
-                pair = {}
-                for ident, form in zip(ids, ("edges", "layers"), strict=True):
-                    answer = client.post(f"/api/networks/{ident}/step?form={form}",
+            for phase in ("forward", "backward", "update", "all", "backward", "update"):
+                answers = {}
+                for ident, (form, query) in zip(ids, TWIN_FORMS.items(), strict=True):
+                    answer = client.post(f"/api/networks/{ident}/step{query}",
                                          json={"phase": phase})
                     assert answer.status_code == 200, answer.text
-                    pair[form] = answer.json()
-                steps.append(pair)
+                    answers[form] = answer.json()
+                steps.append(answers)
             cases[optimizer] = {"state": states[0], "steps": steps}
     return cases
 

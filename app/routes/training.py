@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from functools import partial
 from typing import Annotated, Any, Literal
 
@@ -21,6 +22,7 @@ from app.schemas.common import MAX_ABS_VALUE, MAX_GRID_RESOLUTION, MAX_QUERY_CHA
 from app.schemas.networks import NetworkState
 from app.schemas.training import (
     MAX_MATRIX_NUMBERS,
+    Omittable,
     PredictOut,
     PredictRequest,
     ResetRequest,
@@ -33,6 +35,7 @@ from app.schemas.training import (
 from app.serialize import state_public, trace_json, trace_layers_json
 from app.store import Lease, Session, Store
 from app.training import check_epochs, check_live, train_events, train_watching
+from engine.nn.trace import StepTrace
 
 router = APIRouter(prefix="/api/networks", tags=["training"])
 CHANGES = errors(404, 409, 413, 422)  # routes that edit a network (and so may wait for it)
@@ -58,22 +61,35 @@ INLINE_WORK = 4096
 
 
 Form = Literal["edges", "layers"]
-FORMS = {"edges": trace_json, "layers": trace_layers_json}
 
 
-def _run_step(session: Session, network_id: str, body: StepRequest, form: Form) -> bytes:
+@dataclass(frozen=True)
+class Answer:
+    """How the step is written: per edge or per layer, and the matrices the caller holds."""
+
+    form: Form
+    omit: tuple[Omittable, ...] = ()
+
+    def write(self, network_id: str, trace: StepTrace, matrices: bool) -> bytes:
+        if self.form == "edges":
+            return trace_json(network_id, trace, matrices=matrices)
+        return trace_layers_json(network_id, trace, matrices=matrices, omit=self.omit)
+
+
+def _run_step(session: Session, network_id: str, body: StepRequest, answer: Answer) -> bytes:
     check_sample(session.dataset, body.sample, body.focus)
     if body.matrices:
         check_matrices(session.network.spec.layers, len(session.dataset.inputs))
     trace = session.network.trace_step(
         session.dataset.inputs, session.dataset.targets, phase=body.phase,
         sample=body.sample, focus=body.focus)
-    return FORMS[form](network_id, trace, matrices=body.matrices)
+    return answer.write(network_id, trace, body.matrices)
 
 
-def _step(store: Store, network_id: str, body: StepRequest, lease: Lease, form: Form) -> bytes:
+def _step(store: Store, network_id: str, body: StepRequest, lease: Lease, answer: Answer
+          ) -> bytes:
     with store.edit(network_id, lease=lease, release=True) as session:
-        return _run_step(session, network_id, body, form)
+        return _run_step(session, network_id, body, answer)
 
 
 def check_matrices(layers: tuple[int, ...], samples: int) -> None:
@@ -93,6 +109,11 @@ async def step(network_id: NetworkId, store: StoreDep, bus: EventsDep,
                    "edges (default): one JSON object per neuron and per weight (TraceOut); "
                    "layers: the same numbers as per-layer float64 arrays (TraceLayersOut), "
                    "about a fifth of the size, what the page asks for"))] = "edges",
+               omit: Annotated[list[Omittable] | None, Query(description=(
+                   "layers form only, repeatable: matrices you already hold for the current "
+                   "parameters (`weights`: from the state or your last update; "
+                   "`grad_weights`: from the backward answer you saw). They are left out "
+                   "(listed in `omitted`) unless this call computed them anew"))] = None,
                ) -> Response:
     """Run one phase (and any earlier phase it needs) and return every number it computed.
 
@@ -102,14 +123,18 @@ async def step(network_id: NetworkId, store: StoreDep, bus: EventsDep,
     `trace` event carries the answer in the form its caller asked for.
     """
     body = body or StepRequest()
+    if omit and form != "layers":
+        raise LimitError("omit: the per-edge form is always complete; ask ?form=layers to "
+                         "leave out matrices you hold")
+    answer = Answer(form, tuple(dict.fromkeys(omit or ())))
     async with store.locked(network_id) as lease:
         work = store.work(network_id)
         if work is not None and work <= INLINE_WORK and store.loop_ready():
             content = await store.edit_inline(
                 network_id, lease, partial(_run_step, network_id=network_id, body=body,
-                                           form=form))
+                                           answer=answer))
         else:
-            content = await run_in_threadpool(_step, store, network_id, body, lease, form)
+            content = await run_in_threadpool(_step, store, network_id, body, lease, answer)
     broadcast.trace(bus, network_id, content)
     return Response(content, media_type="application/json")
 

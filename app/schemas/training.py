@@ -19,6 +19,10 @@ from app.schemas.networks import NetworkState
 from app.schemas.rules import given, rules
 
 Phase = Literal["forward", "backward", "update", "all"]
+# Matrices of the layer form a caller may already hold (`?form=layers&omit=…`): the current
+# weights (from the network's state or the last update) and the gradients of the backward
+# pass it saw. Node vectors are the focus sample's and small: always sent.
+Omittable = Literal["weights", "grad_weights"]
 
 
 # `matrices` answers samples × neurons numbers four times over: bounded to keep a trace small.
@@ -167,6 +171,11 @@ class TraceLayersOut(Public):
     outputs: list[float] | None = Field(description="the focus sample's outputs")
     targets: list[float] | None = Field(description="the focus sample's targets")
     layers: list[LayerOut] = Field(description="every layer, inputs (0) first")
+    omitted: list[Omittable] = Field(
+        default_factory=list,
+        description="arrays left out (null in every layer) because the caller said it holds "
+                    "them (`omit`) and this call did not compute them anew; any other null "
+                    "array is one no phase has computed for the current parameters")
     matrices: list[LayerMatrices] | None = Field(
         None, description="with `matrices: true` only: as in TraceOut")
 

@@ -68,9 +68,13 @@ export const createNetwork = (spec) => request("POST", "/api/networks", spec);
 export const getNetwork = (id) => request("GET", `/api/networks/${enc(id)}`);
 export const patchNetwork = (id, patch) => request("PATCH", `/api/networks/${enc(id)}`, patch);
 export const deleteNetwork = (id) => request("DELETE", `/api/networks/${enc(id)}`);
-/** One phase's trace in the compact per-layer form (model.js applyTrace decodes it). */
-export const step = (id, phase, extra = {}) =>
-  request("POST", `/api/networks/${enc(id)}/step?form=layers`, { phase, ...extra });
+/**
+ * One phase's trace in the compact per-layer form (model.js applyTrace decodes it), without
+ * the matrices named in `omit` that the page holds (model.js heldMatrices).
+ */
+export const step = (id, phase, extra = {}, omit = []) =>
+  request("POST", `/api/networks/${enc(id)}/step?form=layers` +
+    omit.map((name) => `&omit=${enc(name)}`).join(""), { phase, ...extra });
 export const reset = (id, seed) =>
   request("POST", `/api/networks/${enc(id)}/reset`, seed === undefined ? {} : { seed });
 /** One page of a network's data rows (the state inlines them only up to 1,000 rows). */

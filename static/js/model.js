@@ -92,7 +92,8 @@ function readOptimizerState(model, optimizer) {
  * asks for); after an update, the new weights become the current ones.
  */
 export function applyTrace(model, trace) {
-  if (trace.form === "layers") applyLayers(model, trace.layers || []);
+  const omitted = new Set(trace.omitted || []);  // matrices this page said it holds
+  if (trace.form === "layers") applyLayers(model, trace.layers || [], omitted);
   else applyEdges(model, trace);
   for (const node of model.nodes.values()) node.old_bias = null;
   model.batch = trace.matrices ?? null;  // every sample's values, when asked (matrix view)
@@ -100,7 +101,8 @@ export function applyTrace(model, trace) {
   model.outputs = trace.outputs ?? null;
   model.targets = trace.targets ?? null;
   model.focus = trace.focus ?? 0;
-  model.done = trace.form === "layers" ? layerPhases(trace.layers || []) : phasesIn(trace);
+  model.done = trace.form === "layers" ? layerPhases(trace.layers || [], omitted)
+    : phasesIn(trace);
   model.step = trace.step ?? model.step;
 }
 
@@ -135,8 +137,20 @@ const stateArrays = (state) => (state ? Object.fromEntries(
 const stateAt = (arrays, i) => Object.fromEntries(
   Object.entries(arrays).map(([name, values]) => [name, values[i]]));
 
-/** The layer form: each edge's signal is its weight times the activation it leaves. */
-function applyLayers(model, layers) {
+/**
+ * The matrices to leave out of a step's answer (`?omit=`): the current weights, always held
+ * (from the state, then each update), and the gradients once a backward pass of the current
+ * weights is on screen. The server still sends what it computes anew.
+ */
+export function heldMatrices(model) {
+  return model.done.has("backward") && !model.stale ? ["weights", "grad_weights"] : ["weights"];
+}
+
+/**
+ * The layer form: each edge's signal is its weight times the activation it leaves. A matrix
+ * named in `omitted` is one the page holds: its edges keep their numbers.
+ */
+function applyLayers(model, layers, omitted) {
   let below = null;
   for (const item of layers) {
     const nodeArrays = Object.fromEntries(NODE_FIELDS.map((f) => [f, f64(item[f])]));
@@ -150,12 +164,14 @@ function applyLayers(model, layers) {
     const edges = model.layerEdges?.[item.layer];
     if (item.shape && edges) {
       const arrays = Object.fromEntries(Object.entries(LAYER_EDGE_FIELDS)
-        .map(([f, name]) => [f, f64(item[name])]));
+        .filter(([, name]) => !omitted.has(name)).map(([f, name]) => [f, f64(item[name])]));
       const weightState = stateArrays(item.weight_optimizer);
       const sources = item.shape[1];
       edges.forEach((edge, i) => {
         for (const f in arrays) edge[f] = arrays[f] ? arrays[f][i] : null;
-        edge.signal = below && arrays.weight ? arrays.weight[i] * below[i % sources] : null;
+        const weight = "weight" in arrays ? arrays.weight?.[i] : edge.weight;
+        edge.signal = below && weight !== undefined && weight !== null
+          ? weight * below[i % sources] : null;
         edge.old_weight = null;
         if (weightState) edge.optimizer = stateAt(weightState, i);
       });
@@ -164,10 +180,10 @@ function applyLayers(model, layers) {
   }
 }
 
-function layerPhases(layers) {
+function layerPhases(layers, omitted) {
   const done = new Set();
   if (layers.some((l) => l.layer > 0 && l.a !== null && l.a !== undefined)) done.add("forward");
-  if (layers.some((l) => l.grad_weights)) done.add("backward");
+  if (omitted.has("grad_weights") || layers.some((l) => l.grad_weights)) done.add("backward");
   if (layers.some((l) => l.new_weights)) done.add("update");
   return done;
 }

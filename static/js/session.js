@@ -6,7 +6,9 @@ import * as api from "./api.js";
 import { animatePhase } from "./animate.js";
 import { fmtLong } from "./format.js";
 import { t } from "./i18n.js";
-import { applyTrace, commitUpdate, modelFromState, setFocusRow, setParameters } from "./model.js";
+import {
+  applyTrace, commitUpdate, heldMatrices, modelFromState, setFocusRow, setParameters,
+} from "./model.js";
 import { specRequest } from "./state.js";
 import { stepExtras } from "./matrix.js";
 import { openSnapshot } from "./savefile.js";
@@ -161,7 +163,9 @@ export class Session {
   async runPhase(name) {
     this.finishAnimation();
     this.view.clearError();
-    await this.showTrace(name, await api.step(this.id, name, stepExtras(this.model)));
+    const model = this.model;
+    await this.showTrace(name, await api.step(this.id, name, stepExtras(model),
+      heldMatrices(model)));
   }
 
   /**
@@ -278,7 +282,7 @@ export class Session {
 
   /** Fill in every node's numbers at the current weights, without animation. */
   async showForward() {
-    const trace = await api.step(this.id, "forward", stepExtras(this.model));
+    const trace = await api.step(this.id, "forward", stepExtras(this.model), ["weights"]);
     applyTrace(this.model, trace);
     this.model.stale = false;
     this.view.restyle();

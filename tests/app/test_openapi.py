@@ -40,6 +40,17 @@ def test_health_has_a_response_model(paths: dict) -> None:
     assert schema["schema"] == {"$ref": "#/components/schemas/HealthOut"}
 
 
+def test_the_step_documents_which_matrices_may_be_left_out(client: TestClient,
+                                                           paths: dict) -> None:
+    step = paths["/api/networks/{network_id}/step"]["post"]
+    omit = next(p for p in step["parameters"] if p["name"] == "omit")
+    array = next(s for s in omit["schema"]["anyOf"] if s.get("type") == "array")
+    assert (omit["in"], array["items"]["enum"]) == ("query", ["weights", "grad_weights"])
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    omitted = schemas["TraceLayersOut"]["properties"]["omitted"]
+    assert omitted["items"]["enum"] == ["weights", "grad_weights"]
+
+
 def test_document_is_valid_and_every_ref_resolves(client: TestClient) -> None:
     import json
     import re

@@ -1,7 +1,8 @@
 """POST …/step?form=layers: the per-edge trace's numbers as per-layer float64 arrays.
 
 Two identical random networks run the same phases, one answering per edge, one per layer;
-every number of the layer form, decoded, equals the per-edge form's to the last bit.
+every number of the layer form, decoded, equals the per-edge form's to the last bit — also
+when the caller leaves out the matrices it holds (`omit`) and puts them back itself.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
+from app.serialize import f64
 from tests.app.conftest import MakeNetwork
 
 HIDDEN = ("tanh", "relu", "sigmoid", "leaky_relu")
@@ -135,3 +137,81 @@ def test_the_layer_form_carries_every_samples_matrices_when_asked(
     assert layers["matrices"] == edges["matrices"]
     assert len(layers["matrices"]) == len(body["layers"])
     assert same_numbers(edges, layers) > 0
+
+
+COMPACT = "layers&omit=weights&omit=grad_weights"  # what the page asks (static/js/api.js)
+
+
+def put_back(answer: dict[str, Any], held: dict[tuple[int, str], str | None]) -> None:
+    """Fill each omitted matrix from `held` (what earlier answers or the state brought), as
+    the page does; then remember this answer's matrices (after an update: the new weights)."""
+    for item in answer["layers"][1:]:  # layer 0, the inputs, has no matrices
+        for name in ("weights", "grad_weights"):
+            if name in answer["omitted"]:
+                assert item[name] is None, (item["layer"], name)
+                item[name] = held[item["layer"], name]
+            held[item["layer"], name] = item[name]
+        if item["new_weights"] is not None:
+            held[item["layer"], "weights"] = item["new_weights"]
+            held[item["layer"], "grad_weights"] = None
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+def test_leaving_out_held_matrices_keeps_every_number(
+        client: TestClient, make_network: MakeNetwork, optimizer: str) -> None:
+    body = {**random_body(5), "optimizer": optimizer}
+    per_edge, state = make_network(**body)["id"], make_network(**body)
+    held: dict[tuple[int, str], str | None] = {
+        (k + 1, "weights"): f64(np.array(w)) for k, w in enumerate(state["weights"])}
+    omitted = []
+    for phase in ("forward", "backward", "update", "all", "backward", "update"):
+        edges = step(client, per_edge, phase)
+        compact = step(client, state["id"], phase, COMPACT)
+        omitted.append(compact["omitted"])
+        put_back(compact, held)
+        assert same_numbers(edges, compact) > 0
+    assert omitted == [["weights"], ["weights"], ["weights", "grad_weights"], ["weights"],
+                       ["weights"], ["weights", "grad_weights"]]
+
+
+def test_an_update_leaves_out_what_the_caller_holds(client: TestClient,
+                                                    make_network: MakeNetwork) -> None:
+    body = {**random_body(5), "optimizer": "adam"}
+    full, compact = make_network(**body)["id"], make_network(**body)["id"]
+    for phase in ("forward", "backward"):
+        step(client, full, phase, "layers")
+        step(client, compact, phase, COMPACT)
+    whole = step(client, full, "update", "layers")
+    part = step(client, compact, "update", COMPACT)
+    for big, small in zip(whole["layers"][1:], part["layers"][1:], strict=True):
+        assert (small["weights"], small["grad_weights"]) == (None, None)
+        assert big["weights"] is not None and big["grad_weights"] is not None
+        same = ("new_weights", "new_bias", "weight_optimizer", "bias_optimizer", "z", "a")
+        assert {k: small[k] for k in same} == {k: big[k] for k in same}
+
+
+def test_a_gradient_computed_anew_is_sent_though_omitted(client: TestClient,
+                                                         make_network: MakeNetwork) -> None:
+    ident = make_network(**random_body(5))["id"]
+    step(client, ident, "forward", COMPACT)
+    step(client, ident, "backward", COMPACT)
+    response = client.post(f"/api/networks/{ident}/step?form={COMPACT}",
+                           json={"phase": "update", "sample": 0})  # other gradients: sample 0's
+    answer = response.json()
+    assert answer["phases_run"] == ["backward", "update"]
+    assert answer["omitted"] == ["weights"]
+    assert all(item["grad_weights"] for item in answer["layers"][1:])
+
+
+@pytest.mark.parametrize("query,word", [
+    ("omit=weights", "form=layers"),  # the per-edge form is always whole
+    ("form=edges&omit=grad_weights", "form=layers"),
+    ("form=layers&omit=z", "omit"),  # node vectors are always sent
+    ("form=layers&omit=new_weights", "omit"),
+])
+def test_a_bad_omit_is_a_422_that_says_why(client: TestClient, make_network: MakeNetwork,
+                                          query: str, word: str) -> None:
+    response = client.post(f"/api/networks/{make_network()['id']}/step?{query}",
+                           json={"phase": "forward"})
+    assert response.status_code == 422
+    assert word in response.json()["message"]

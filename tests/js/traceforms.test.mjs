@@ -1,36 +1,60 @@
 // static/js/model.js applyTrace reads a step's trace per edge (TraceOut) or per layer
-// (`?form=layers`, base64 float64 arrays). Twin networks of the real engine, stepped alike in
-// the two forms, must leave the page's model with the same numbers, bit for bit.
-// tests/test_js.py writes the twins and names the file in BACKPROP_VIZ_JS_TWINS.
+// (`?form=layers`, base64 float64 arrays), also without the matrices the page holds
+// (`&omit=weights&omit=grad_weights`). Triplet networks of the real engine, stepped alike in
+// the three forms, must leave the page's model with the same numbers, bit for bit.
+// tests/test_js.py writes them and names the file in BACKPROP_VIZ_JS_TWINS.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { applyTrace, commitUpdate, modelFromState } from "../../static/js/model.js";
+import { applyTrace, commitUpdate, heldMatrices, modelFromState } from "../../static/js/model.js";
 
 const FILE = process.env.BACKPROP_VIZ_JS_TWINS;
 const CASES = FILE ? JSON.parse(readFileSync(FILE, "utf8")) : {};
 const NODE = ["z", "a", "grad_z", "grad_a", "bias", "grad_bias", "new_bias", "bias_optimizer"];
 const EDGE = ["weight", "signal", "grad", "new_weight", "old_weight", "optimizer"];
 
+/** Every number of `model` equals `byEdge`'s (the per-edge form's), field by field. */
+function assertSameModel(model, byEdge, phase) {
+  for (const [id, node] of byEdge.nodes) {
+    for (const f of NODE) assert.deepEqual(model.nodes.get(id)[f], node[f], `${phase} ${id} ${f}`);
+  }
+  for (const [id, edge] of byEdge.edges) {
+    for (const f of EDGE) assert.deepEqual(model.edges.get(id)[f], edge[f], `${phase} ${id} ${f}`);
+  }
+  assert.deepEqual([...model.done], [...byEdge.done]);
+  assert.equal(model.lossValue, byEdge.lossValue);
+  assert.equal(model.step, byEdge.step);
+}
+
 for (const [name, { state, steps }] of Object.entries(CASES)) {
-  test(`${name}: both trace forms make the same model`, () => {
-    const byEdge = modelFromState(state);
-    const byLayer = modelFromState(state);
-    for (const { edges, layers } of steps) {
-      assert.equal(layers.form, "layers");
-      for (const [model, trace] of [[byEdge, edges], [byLayer, layers]]) {
-        applyTrace(model, trace);
-        if (trace.phase === "update" || trace.phase === "all") commitUpdate(model);
+  test(`${name}: every trace form makes the same model`, () => {
+    const models = { edges: modelFromState(state), layers: modelFromState(state),
+      compact: modelFromState(state) };
+    for (const answers of steps) {
+      assert.equal(answers.layers.form, "layers");
+      for (const [form, model] of Object.entries(models)) {
+        applyTrace(model, answers[form]);
+        if (answers[form].phase === "update" || answers[form].phase === "all") commitUpdate(model);
       }
-      for (const [id, node] of byEdge.nodes) {
-        for (const f of NODE) assert.deepEqual(byLayer.nodes.get(id)[f], node[f], `${edges.phase} ${id} ${f}`);
-      }
-      for (const [id, edge] of byEdge.edges) {
-        for (const f of EDGE) assert.deepEqual(byLayer.edges.get(id)[f], edge[f], `${edges.phase} ${id} ${f}`);
-      }
-      assert.deepEqual([...byLayer.done], [...byEdge.done]);
-      assert.equal(byLayer.lossValue, byEdge.lossValue);
-      assert.equal(byLayer.step, byEdge.step);
+      assertSameModel(models.layers, models.edges, answers.edges.phase);
+      assertSameModel(models.compact, models.edges, answers.edges.phase);
     }
+    const left = steps.map((answers) => answers.compact.omitted.join("+"));
+    assert.deepEqual(left, ["weights", "weights", "weights+grad_weights", "weights", "weights",
+      "weights+grad_weights"]);  // forward, backward, update, all, backward, update
   });
 }
+
+test("the page holds the weights always, the gradients while their backward is on screen", () => {
+  const [{ state, steps } = {}] = Object.values(CASES);
+  if (!state) return;
+  const model = modelFromState(state);
+  assert.deepEqual(heldMatrices(model), ["weights"]);
+  applyTrace(model, steps[0].compact);  // forward
+  assert.deepEqual(heldMatrices(model), ["weights"]);
+  applyTrace(model, steps[1].compact);  // backward
+  assert.deepEqual(heldMatrices(model), ["weights", "grad_weights"]);
+  applyTrace(model, steps[2].compact);  // update: the gradients belong to the old weights
+  commitUpdate(model);
+  assert.deepEqual(heldMatrices(model), ["weights"]);
+});
