@@ -37,8 +37,8 @@ SHARED = {
            "momentum", "pause", "phases", "script", "signal", "source", "Backpropagation",
            "circuits", "matrices", "par", "test", "table"},
     "de": {"Backprop", "Backpropagation", "Sigmoid", "Gradient"},
-    "ro": {"clipboard", "contrast", "link", "momentum", "script", "set", "gradient", "neuron", "test",
-           "circuit"},
+    "ro": {"clipboard", "contrast", "link", "momentum", "script", "set", "gradient", "neuron",
+           "circuit", "test"},
     "ru": set(),
 }
 DECIMAL_POINT = re.compile(r"\d\.\d")
