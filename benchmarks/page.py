@@ -13,7 +13,9 @@ on a canvas) and 2-64×8-1 (28,864, on a canvas), each in a fresh page at 1280×
 after the network's state arrives its drawing is on screen (floor ≤ 1 s), then forward,
 backward and update `runs` times each, recording the frames while each pass animates (the
 frame that applies the arriving trace included) → per phase median (floor ≤ 20 ms) and
-longest frame (floor ≤ 100 ms).
+longest frame (floor ≤ 100 ms). `--why` prints, for every frame over 50 ms, what the browser's
+Long Animation Frames timing says it held: its scripts (entry point, function, file) and the
+layout they forced — how the causes of the long frames were found.
 """
 
 from __future__ import annotations
@@ -144,6 +146,33 @@ DRAWN = r"""() => new Promise((resolve) => {
 })"""
 
 
+# The browser's own account of each frame longer than 50 ms (Long Animation Frames): how much
+# of it was script, which scripts (entry point, function, file:char), and how much of theirs
+# was a layout or style recalculation they forced. Installed before the page's own scripts.
+LONG_FRAMES = """() => {
+  window.__long = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      window.__long.push({ pass: document.querySelector('#network')?.dataset.animating || '-',
+        ms: Math.round(e.duration), render_ms: Math.round(e.startTime + e.duration - e.renderStart),
+        scripts: e.scripts.map((s) => ({ entry: s.invoker, fn: s.sourceFunctionName,
+          at: `${(s.sourceURL || '').split('/').pop()}:${s.sourceCharPosition}`,
+          ms: Math.round(s.duration),
+          forced_layout_ms: Math.round(s.forcedStyleAndLayoutDuration) })) });
+    }
+  }).observe({ type: 'long-animation-frame', buffered: true });
+}"""
+
+
+def print_long_frames(edges: str, entries: list[dict[str, Any]]) -> None:
+    """`--why`: what the browser says each long frame held."""
+    for e in entries:
+        scripts = "; ".join(f"{s['entry']} {s['fn'] or ''} {s['at']} {s['ms']} ms "
+                            f"(forced layout {s['forced_layout_ms']} ms)" for s in e["scripts"])
+        print(f"  {edges} edges, {e['pass']}: {e['ms']} ms frame, rendering {e['render_ms']} ms;"
+              f" {scripts or 'no script'}")
+
+
 def big_url(base: str, layers: list[int], dataset: str) -> str:
     hidden = ",".join(["tanh"] * (len(layers) - 2) + ["sigmoid"])
     data = f"datasetId={dataset}" if layers[0] == 4 else "dataset=circle&samples=1000"
@@ -160,8 +189,9 @@ def idle_frames(page: Any, seconds: float = 2.0) -> dict[str, float]:
     return {"idle_median_ms": statistics.median(frames), "idle_max_ms": max(frames)}
 
 
-def measure_big(chromium: str, runs: int) -> dict[str, dict[str, float]]:
-    """Per network: draw latency, then per phase the median and longest frame."""
+def measure_big(chromium: str, runs: int, why: bool = False) -> dict[str, dict[str, float]]:
+    """Per network: draw latency, then per phase the median and longest frame (`why`: and
+    what the browser says the frames over 50 ms held)."""
     from playwright.sync_api import sync_playwright
 
     results: dict[str, dict[str, float]] = {}
@@ -172,6 +202,8 @@ def measure_big(chromium: str, runs: int) -> dict[str, dict[str, float]]:
             browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
             for edges, layers in BIG.items():
                 page = browser.new_page(viewport={"width": 1280, "height": 720})
+                if why:
+                    page.add_init_script(f"({LONG_FRAMES})()")
                 page.goto(big_url(base, layers, ident))
                 drawn = page.evaluate(DRAWN)
                 page.wait_for_selector("body[data-ready=true]")
@@ -186,6 +218,8 @@ def measure_big(chromium: str, runs: int) -> dict[str, dict[str, float]]:
                     row[f"{phase}_max_ms"] = max(times)
                     row[f"{phase}_frames"] = len(times)
                 results[edges] = row
+                if why:
+                    print_long_frames(edges, page.evaluate("() => window.__long"))
                 page.close()
             browser.close()
     return results
@@ -220,9 +254,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="forward+backward pairs")
     parser.add_argument("--big-runs", type=int, default=2, help="steps on each big network")
     parser.add_argument("--only-big", action="store_true", help="skip the 592-edge section")
+    parser.add_argument("--why", action="store_true",
+                        help="print what each frame over 50 ms held (scripts, forced layouts)")
     parser.add_argument("--chromium", default=CHROMIUM)
     args = parser.parse_args()
-    big = report_big(measure_big(args.chromium, args.big_runs))
+    big = report_big(measure_big(args.chromium, args.big_runs, args.why))
     if args.only_big:
         print("PASS" if big else "FAIL")
         raise SystemExit(0 if big else 1)

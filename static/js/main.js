@@ -74,11 +74,13 @@ export function describeNetwork(preset, state) {
   const layers = state.layers || state.spec?.layers || [];
   const data = state.dataset?.name;
   const title = presetText(preset, "title");
+  // A built-in dataset by its title in the page's language (an upload by its own name).
+  const dataTitle = data && t(`dataset.${data}.title`, {}, data);
   const own = layers.join() === preset.layers.join() && (!data || data === preset.dataset);
   if (own) return t("setup.preset_line", { title, description: presetText(preset, "description") });
   const shape = layers.join("-");
   if (!data || data === preset.dataset) return t("setup.your_network", { layers: shape, title });
-  return t("setup.your_network_on", { layers: shape, data, title });
+  return t("setup.your_network_on", { layers: shape, data: dataTitle, title });
 }
 
 /** Small screens (one column) and presenter mode keep the setup in a drawer. */

@@ -32,6 +32,11 @@ export function runTimeline(steps, getSpeed = () => 1) {
   }
 
   function tick(now) {
+    if (index < 0) {  // the first step starts a frame after the numbers arrived (see below)
+      last = now;
+      if (begin(0)) frameId = requestAnimationFrame(tick);
+      return;
+    }
     const dt = last === null ? 16 : Math.min(100, now - last);
     last = now;
     let budget = dt * getSpeed();
@@ -55,7 +60,7 @@ export function runTimeline(steps, getSpeed = () => 1) {
     if (frameId === null) return;
     cancelAnimationFrame(frameId);
     frameId = null;
-    close();
+    if (index >= 0) close();
     for (let i = index + 1; i < steps.length; i++) {
       steps[i].start?.();
       steps[i].frame?.(1);
@@ -64,7 +69,9 @@ export function runTimeline(steps, getSpeed = () => 1) {
     resolve();
   }
 
-  if (begin(0)) frameId = requestAnimationFrame(tick);
+  // Not at once: the task that applied the arriving trace is long enough on a big network,
+  // and the first step's restyle in the same frame would double it.
+  frameId = requestAnimationFrame(tick);
   return { promise, finish, get running() { return frameId !== null; } };
 }
 

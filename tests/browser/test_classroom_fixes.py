@@ -41,7 +41,7 @@ def test_a_changed_network_says_what_it_is_not_its_presets_title(page: Page) -> 
     open_page(page, DEEP)
     text = page.locator("#preset-description").text_content() or ""
     # What it is now; the preset only as where it started (not as its title).
-    assert text.startswith("Your network: 2-8-8-8-8-8-1 on spiral (started from \u201cXOR"), text
+    assert text.startswith("Your network: 2-8-8-8-8-8-1 on Spiral (started from \u201cXOR"), text
     page.goto("about:blank")
     open_page(page, "#preset=xor")
     text = page.locator("#preset-description").text_content() or ""

@@ -35,10 +35,10 @@ NAMES = {
 SHARED = {
     "fr": {"activation", "article", "circuit", "classes", "expression", "gradient", "mode",
            "momentum", "pause", "phases", "script", "signal", "source", "Backpropagation",
-           "circuits", "matrices", "par"},
+           "circuits", "matrices", "par", "test", "table"},
     "de": {"Backprop", "Backpropagation", "Sigmoid", "Gradient"},
     "ro": {"clipboard", "contrast", "link", "momentum", "script", "set", "gradient", "neuron",
-           "circuit"},
+           "circuit", "test"},
     "ru": set(),
 }
 DECIMAL_POINT = re.compile(r"\d\.\d")
@@ -187,6 +187,46 @@ def test_a_full_step_on_xor_with_the_matrix_view_leaves_no_latin_word_in_russian
     left = untranslated(got, {}, "ru")
     assert not left, " ".join(sorted(left))
     assert not DECIMAL_POINT.search(got["text"]), DECIMAL_POINT.findall(got["text"])
+
+
+# More samples than the matrix view shows (its "n shown" note), a train/test split (the map's
+# legend) and a map with its accuracy line.
+MATRIX_AND_MAP = ("#preset=xor&dataset=circle&samples=40&testRatio=0.3&layers=2,3,1"
+                  "&activations=tanh,sigmoid&matrix=1")
+
+
+def show_matrix_and_map(page: Page, lang: str) -> dict[str, str]:
+    """A full step with the matrix view open, the boundary map, its legend and accuracy line."""
+    page.goto(f"/?lang={lang}{MATRIX_AND_MAP}")
+    page.wait_for_selector("body[data-ready=true]")
+    page.get_by_test_id("step").click()
+    idle(page)
+    expect(page.get_by_test_id("accuracy")).not_to_be_empty()
+    expect(page.get_by_test_id("boundary-legend")).to_be_visible()
+    expect(page.locator("[data-testid=matrix-view] .shape").first).to_be_visible()
+    got = read(page)
+    got["matrix"] = page.get_by_test_id("matrix-view").inner_text()
+    got["map"] = page.locator("#boundary-panel").inner_text()
+    return got
+
+
+@pytest.fixture(scope="module")
+def english_matrix(browser, server_url: str) -> dict[str, str]:
+    context = browser.new_context(base_url=server_url, viewport={"width": 1280, "height": 900},
+                                  locale="en-US")
+    try:
+        return show_matrix_and_map(context.new_page(), "en")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_matrix_view_and_the_map_are_translated(new_page, english_matrix, lang: str) -> None:
+    _, got = shown_in(new_page, show_matrix_and_map, english_matrix, lang)
+    # The English reference really had the texts checked here.
+    assert "shown)" in english_matrix["matrix"] and "held-out" in english_matrix["map"]
+    assert "Accuracy" in english_matrix["map"]
+    assert not DECIMAL_POINT.search(got["matrix"] + got["map"])
 
 
 def test_a_student_joining_reads_the_prompt_in_their_language(new_page) -> None:
