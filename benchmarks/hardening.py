@@ -158,6 +158,13 @@ def export_document() -> bytes:
                        "dataset": {"inputs": rows, "targets": rows}}).encode()
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time the process has used (user + system): a cost per call that a busy machine
+    does not inflate the way it inflates latencies."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_mb(pid: int, tree: bool = True) -> float:
     """Resident memory of a process, with all its descendants (import and training
     workers) unless `tree` is False."""
@@ -285,9 +292,12 @@ async def scenarios(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         results["idle_p99_ms"] = idle
         if "circuits" in only:
             statuses: Counter[int] = Counter()
+            cpu = cpu_seconds(live.process.pid)
             results["circuits_p99_ms"] = await under_load(
                 live.port, args.seconds, lambda stop: circuits(live.port, stop, statuses))
             results["circuits_statuses"] = dict(statuses)
+            results["circuits_server_cpu_ms_per_call"] = (
+                1000 * (cpu_seconds(live.process.pid) - cpu) / max(1, statuses.total()))
         if "slow" in only:
             log.flush()
             before = log_path.stat().st_size
@@ -342,6 +352,9 @@ def main() -> int:
     results["load_average"] = {"before": load_before, "after": os.getloadavg()[0]}
     idle = results["idle_p99_ms"]
     print(json.dumps(results, indent=2))
+    if "circuits_statuses" in results:
+        print(f"circuits: {results['circuits_statuses']}, server CPU "
+              f"{results['circuits_server_cpu_ms_per_call']:.2f} ms per call")
     for name, key in (("circuits", "circuits_p99_ms"), ("slow", "slow_p99_ms")):
         if key in results:
             print(f"{name}: health p99 {results[key]:.1f} ms = "
