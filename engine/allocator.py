@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import sys
 
 M_TRIM_THRESHOLD = -1  # mallopt parameter numbers from glibc's <malloc.h>
@@ -19,13 +20,19 @@ TRIM_THRESHOLD_BYTES = 64 * 1024 * 1024
 _done = False
 
 
+@functools.cache
 def _libc() -> ctypes.CDLL | None:
+    """The C library, loaded once. glibc's own name first: `find_library` runs `ldconfig`
+    in a forked child, which in a process holding hundreds of MB (the import process after
+    a large document) briefly doubles what it appears to hold."""
     if not sys.platform.startswith("linux"):
         return None
-    try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-    except OSError:
-        return None
+    for name in ("libc.so.6", None):
+        try:
+            return ctypes.CDLL(name or ctypes.util.find_library("c") or "libc.so.6")
+        except OSError:
+            continue
+    return None
 
 
 def release_freed_memory() -> bool:

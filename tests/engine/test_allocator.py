@@ -37,3 +37,13 @@ def test_freed_memory_goes_back_to_the_os() -> None:
     assert allocator.release_freed_memory() is True
     assert before - _resident_mb() > 40
     assert last[-1] == 19_999 % 256
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc",
+                    reason="glibc's name")
+def test_the_c_library_is_loaded_once_by_its_name() -> None:
+    """Not through find_library, which forks `ldconfig`: from a large process, that fork
+    doubled the import process's apparent memory for a moment."""
+    libc = allocator._libc()
+    assert libc is not None and libc._name == "libc.so.6"
+    assert allocator._libc() is libc
