@@ -139,6 +139,8 @@ export function bindCanvasEdges(svg, current, on) {
     const left = hovered;
     hovered = edge;
     show(edge);
+    // The matrix view lights its entry, as for an SVG edge's mouseover.
+    svg.dispatchEvent(new CustomEvent("canvasedge", { detail: edge?.id ?? null }));
     if (edge) on.hover(edge.id, event);
     // Onto a neuron or label: its own pointerenter already showed its card.
     else if (left && event.target === svg) on.leave(left.id);
