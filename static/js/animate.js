@@ -275,7 +275,7 @@ function tweenStep(ctx, edges) {
         return;
       }
       for (const e of edges) e.weight = e.old_weight + (e.new_weight - e.old_weight) * t;
-      ctx.renderer.restyle({ place: false });
+      ctx.renderer.restyle({ place: false, edgesOnly: true });
     },
     end() {
       for (const e of edges) { e.weight = e.new_weight; e.changing = false; }
