@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import math
+import zlib
 from collections.abc import Collection, Sequence
 from typing import Any, get_args
 
@@ -158,28 +159,40 @@ def _finite(layer: LayerTrace) -> bool:
     return all(a is None or bool(np.isfinite(a).all()) for a in arrays)
 
 
-def left_out(trace: StepTrace, omit: Collection[str]) -> list[str]:
+def weights_crc(weights: Sequence[np.ndarray | None]) -> int:
+    """CRC-32 (zlib's) of the weight matrices' little-endian float64 bytes, layer 1 first,
+    each row-major: what a caller that holds the weights sends as `weights_crc`."""
+    crc = 0
+    for matrix in weights:
+        if matrix is not None:
+            crc = zlib.crc32(np.ascontiguousarray(matrix, dtype="<f8").tobytes(), crc)
+    return crc
+
+
+def left_out(trace: StepTrace, omit: Collection[str], crc: int | None = None) -> list[str]:
     """The matrices of `omit` that this call did not compute anew, so the caller (who says it
-    holds them) keeps its own: the weights always (a step never computes them, they are its
-    input), the gradients unless this call ran backward (and only where there are any)."""
+    holds them) keeps its own: the weights — unless `crc` (the caller's `weights_crc`) shows
+    its copy is not the network's —, the gradients unless this call ran backward (and only
+    where there are any)."""
     has = {name: any(getattr(layer, name) is not None for layer in trace.layers)
            for name in OMITTABLE}
-    fresh = {"weights": False, "grad_weights": "backward" in trace.phases_run}
+    stale = crc is not None and crc != weights_crc([layer.weights for layer in trace.layers])
+    fresh = {"weights": stale, "grad_weights": "backward" in trace.phases_run}
     return [name for name in OMITTABLE if name in omit and has[name] and not fresh[name]]
 
 
 def trace_layers_json(network_id: str, trace: StepTrace, matrices: bool = False,
-                      omit: Collection[str] = ()) -> bytes:
+                      omit: Collection[str] = (), crc: int | None = None) -> bytes:
     """A StepTrace as the JSON of `TraceLayersOut` (`?form=layers`): the numbers of
     `trace_json` as per-layer float64 arrays; DivergenceError if any is NaN/inf.
     `matrices` adds the same `matrices` as `trace_json`'s (lists: the matrix view reads them);
-    `omit` names matrices the caller holds, left out unless this call computed them
-    (`left_out`: the answer's `omitted`)."""
+    `omit` names matrices the caller holds, left out unless this call computed them or
+    `crc` says the caller's weights are not these (`left_out`: the answer's `omitted`)."""
     numbers = [trace.loss, *(trace.outputs or ())]
     if not (all(x is None or math.isfinite(x) for x in numbers)
             and all(_finite(layer) for layer in trace.layers)):
         raise _overflowed(trace)
-    omitted = left_out(trace, omit)
+    omitted = left_out(trace, omit, crc)
     doc = {"form": "layers", **_head(network_id, trace),
            "layers": [_layer(layer, omitted) for layer in trace.layers], "omitted": omitted,
            "matrices": _matrices(trace) if matrices else None}

@@ -105,6 +105,10 @@ class Settings(BaseSettings):
         1, ge=0, le=256, description="threads one NumPy matrix product may use in an app "
         "process (0: the BLAS library's default, every core); with 1, concurrent steps do not "
         "wait on each other's spinning threads")
+    cache_mb: int = Field(
+        256, ge=0, le=1_000_000, description="MB of recently used networks (their arrays) "
+        "each app process keeps in memory; beyond, the least recently used are read from "
+        "the store again when next used (0: none kept)")
     max_sessions: int = Field(
         100_000, ge=0, description="networks stored; a create beyond gets 507 (0: no limit)")
     max_db_bytes: int = Field(
@@ -149,6 +153,11 @@ class Settings(BaseSettings):
     def training_processes(self) -> int:
         """Training workers of each app process: as set, or one per core shared out."""
         return self.train_workers or max(1, default_workers() // self.workers)
+
+    @property
+    def cache_bytes(self) -> int:
+        """`cache_mb` in bytes (MiB: what the session cache's footprints count)."""
+        return self.cache_mb * 1024 * 1024
 
     @property
     def db_path(self) -> Path:

@@ -4,15 +4,15 @@
 
 2-64×8-1 networks (28,864 weights) on the `circle` dataset with 1,000 samples, in a real
 uvicorn process on 127.0.0.1, one network per optimizer (sgd, momentum, adam) and per form:
-`page` — `?form=layers&omit=weights&omit=grad_weights`, what the page asks (only what the
-phase changed) —, `layers` — the whole layer form — and `edges` — one JSON object per weight,
-the default for API users. Each run steps every network through forward, backward and update
-and records each answer's bytes and time (request to last byte). Floors, per optimizer and
-phase, for the page's form: ≤ 1 MB (2**20 bytes) and median ≤ 100 ms; the whole layer form
-gets the same verdict for comparison. The machine's load average is printed before and
-after: on a shared machine the times move with it, compare forms within one run.
-`--blas-baseline` also steps the page's form on a second server whose BLAS calls use the
-library's default threads (`--blas-threads 0`), in the same run.
+`page` (`?form=layers&omit=weights&omit=grad_weights&weights_crc=…`, what the page asks:
+only what the phase changed), `layers` (the whole layer form) and `edges` (one JSON object
+per weight, the default for API users). Each run steps every network through forward,
+backward and update and records each answer's bytes and time (request to last byte).
+Floors, per optimizer and phase, for the page's form: ≤ 1 MB (2**20 bytes) and median
+≤ 100 ms; the whole layer form gets the same verdict for comparison. The load average is
+printed before and after: on a shared machine the times move with it, so compare forms
+within one run. `--blas-baseline` also steps the page's form on a second server whose BLAS
+calls use the library's default threads (`--blas-threads 0`), after the first.
 """
 
 from __future__ import annotations
@@ -28,8 +28,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import numpy as np
 
-from app.serialize import trace_json, trace_layers_json
+from app.serialize import trace_json, trace_layers_json, weights_crc
 from engine.data.datasets import make_dataset
 from engine.nn.network import Network
 from tests.support.live import HOST, running_app
@@ -56,7 +57,15 @@ def create(client: httpx.Client, optimizer: str) -> str:
     return str(response.json()["id"])
 
 
+def held_crc(client: httpx.Client, ident: str) -> str:
+    """`&weights_crc=…` of the network's weights, as the page sends for the weights it holds."""
+    weights = client.get(f"/api/networks/{ident}").json()["weights"]
+    return f"&weights_crc={weights_crc([np.array(w) for w in weights])}"
+
+
 def timed_step(client: httpx.Client, ident: str, phase: str, query: str) -> tuple[int, float]:
+    if "omit=weights" in query:
+        query += held_crc(client, ident)  # not timed: the page knows its weights
     started = time.perf_counter()
     response = client.post(f"/api/networks/{ident}/step?{query}", json={"phase": phase})
     elapsed = time.perf_counter() - started

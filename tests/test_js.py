@@ -12,10 +12,12 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
 from app.main import create_app
+from app.serialize import weights_crc
 from app.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,9 +49,16 @@ def engine_traces(tmp_path: Path) -> dict[str, dict[str, object]]:
 
 
 # How each twin asks: per edge, per layer, and per layer leaving out what the page holds
-# (the server still sends what a call computes anew: the gradients of a backward it runs).
+# (the server still sends what a call computes anew: the gradients of a backward it runs),
+# with the CRC of the weights it holds.
 TWIN_FORMS = {"edges": "?form=edges", "layers": "?form=layers",
-              "compact": "?form=layers&omit=weights&omit=grad_weights"}
+              "compact": "?form=layers&omit=weights&omit=grad_weights&weights_crc="}
+
+
+def held_crc(client: TestClient, ident: str) -> int:
+    """The CRC of the network's weights, as a page holding them sends it (`weights_crc`)."""
+    return weights_crc([np.array(w) for w in client.get(f"/api/networks/{ident}").json()[
+        "weights"]])
 
 
 def twin_traces(tmp_path: Path) -> dict[str, dict[str, object]]:
@@ -74,12 +83,14 @@ def twin_traces(tmp_path: Path) -> dict[str, dict[str, object]]:
             for phase in ("forward", "backward", "update", "all", "backward", "update"):
                 answers = {}
                 for ident, (form, query) in zip(ids, TWIN_FORMS.items(), strict=True):
-                    answer = client.post(f"/api/networks/{ident}/step{query}",
+                    crc = held_crc(client, ident) if form == "compact" else ""
+                    answer = client.post(f"/api/networks/{ident}/step{query}{crc}",
                                          json={"phase": phase})
                     assert answer.status_code == 200, answer.text
                     answers[form] = answer.json()
                 steps.append(answers)
-            cases[optimizer] = {"state": states[0], "steps": steps}
+            cases[optimizer] = {"state": states[0], "steps": steps,
+                                "crc": held_crc(client, ids[0])}  # after the steps
     return cases
 
 

@@ -101,10 +101,12 @@ def export_network(network_id: NetworkId, store: StoreDep) -> SessionExport:
 
 
 @router.post("/import", status_code=status.HTTP_201_CREATED, summary="Import a session",
+             response_model=NetworkState,
              responses=errors(413), openapi_extra=IMPORT_DOC)
-async def import_network(request: Request, settings: SettingsDep) -> NetworkState:
+async def import_network(request: Request, settings: SettingsDep) -> Response:
     """Create a new session (new id) from an exported document; exporting it gives it back.
 
-    Read and parsed off the event loop, one import at a time (app/imports.py).
+    Spooled to a file, parsed and stored off the event loop, one import at a time
+    (app/imports.py).
     """
     return await import_document(request, settings)

@@ -69,11 +69,13 @@ class Answer:
 
     form: Form
     omit: tuple[Omittable, ...] = ()
+    weights_crc: int | None = None
 
     def write(self, network_id: str, trace: StepTrace, matrices: bool) -> bytes:
         if self.form == "edges":
             return trace_json(network_id, trace, matrices=matrices)
-        return trace_layers_json(network_id, trace, matrices=matrices, omit=self.omit)
+        return trace_layers_json(network_id, trace, matrices=matrices, omit=self.omit,
+                                 crc=self.weights_crc)
 
 
 def _run_step(session: Session, network_id: str, body: StepRequest, answer: Answer) -> bytes:
@@ -114,19 +116,27 @@ async def step(network_id: NetworkId, store: StoreDep, bus: EventsDep,
                    "parameters (`weights`: from the state or your last update; "
                    "`grad_weights`: from the backward answer you saw). They are left out "
                    "(listed in `omitted`) unless this call computed them anew"))] = None,
+               weights_crc: Annotated[int | None, Query(ge=0, le=2**32 - 1, description=(
+                   "with omit=weights: CRC-32 (zlib's) of the weights you hold, as "
+                   "little-endian float64, layer 1 first, row-major; if the network's differ "
+                   "(another client stepped or edited it) they are sent after all"))] = None,
                ) -> Response:
     """Run one phase (and any earlier phase it needs) and return every number it computed.
 
     Forward, backward and update in turn give exactly what one `all` gives. Values of
     nodes are those of the `focus` sample; edge and bias gradients are of the batch loss
-    (or of `sample` alone). Fields a phase has not computed are null. A follow room's
-    `trace` event carries the answer in the form its caller asked for.
+    (or of `sample` alone). Fields a phase has not computed are null. With `form=layers`,
+    `omit` leaves out the matrices the caller holds (only what the phase changed is sent:
+    an update answers its new weights and optimizer state), `weights_crc` checks its copy.
+    A follow room's `trace` event carries the answer in the form its caller asked for.
     """
     body = body or StepRequest()
     if omit and form != "layers":
         raise LimitError("omit: the per-edge form is always complete; ask ?form=layers to "
                          "leave out matrices you hold")
-    answer = Answer(form, tuple(dict.fromkeys(omit or ())))
+    if weights_crc is not None and "weights" not in (omit or ()):
+        raise LimitError("weights_crc: checks the weights you leave out; add omit=weights")
+    answer = Answer(form, tuple(dict.fromkeys(omit or ())), weights_crc)
     async with store.locked(network_id) as lease:
         work = store.work(network_id)
         if work is not None and work <= INLINE_WORK and store.loop_ready():

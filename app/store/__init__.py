@@ -8,18 +8,30 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.store.base import Busy, Lease, NotFound, Session, Store, Unavailable, WouldBlock, new_id
+from app.store.base import (
+    CACHE_BYTES,
+    Busy,
+    Lease,
+    NotFound,
+    Session,
+    Store,
+    Unavailable,
+    WouldBlock,
+    new_id,
+)
 
 __all__ = ["Busy", "Lease", "NotFound", "Session", "Store", "Unavailable", "WouldBlock",
            "new_id", "open_store"]
 
 
-def open_store(target: str | Path, ttl_seconds: float, lock_timeout: float = 30.0) -> Store:
-    """The engine `target` names; raises Unavailable if a PostgreSQL server cannot be reached."""
+def open_store(target: str | Path, ttl_seconds: float, lock_timeout: float = 30.0,
+               cache_bytes: int = CACHE_BYTES) -> Store:
+    """The engine `target` names, keeping up to `cache_bytes` of sessions in memory; raises
+    Unavailable if a PostgreSQL server cannot be reached."""
     if str(target).startswith(("postgresql://", "postgres://")):
         from app.store.postgres import PostgresStore  # psycopg only when it is asked for
 
-        return PostgresStore(str(target), ttl_seconds, lock_timeout)
+        return PostgresStore(str(target), ttl_seconds, lock_timeout, cache_bytes=cache_bytes)
     from app.store.sqlite import SQLiteStore
 
-    return SQLiteStore(Path(target), ttl_seconds, lock_timeout)
+    return SQLiteStore(Path(target), ttl_seconds, lock_timeout, cache_bytes=cache_bytes)

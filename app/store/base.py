@@ -96,7 +96,7 @@ class Session:
     used_at: float = field(default=0.0, repr=False)  # last read or write (for expiry)
 
 
-CACHE_BYTES = 256 * 1024 * 1024  # sessions kept in memory, by their arrays' size
+CACHE_BYTES = 256 * 1024 * 1024  # sessions kept in memory, by their arrays' size (--cache-mb)
 
 
 def _footprint(session: Session) -> int:
@@ -159,7 +159,10 @@ class Store(LeaseHolder):
 
     def _remember(self, session: Session) -> None:
         """Keep the session in memory; the least recently used go beyond the count or bytes
-        (an imported 10,000-row session holds ~12 MB: 256 of them would be 3 GB)."""
+        (an imported 10,000-row session holds ~12 MB: 256 of them would be 3 GB). With a
+        budget of 0 bytes nothing is kept: every call reads its row."""
+        if self._cache_bytes <= 0:
+            return
         footprint = _footprint(session)
         with self._mutex:
             self._cache[session.id] = session

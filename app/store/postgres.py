@@ -20,7 +20,16 @@ from typing import Any
 import psycopg
 from psycopg_pool import AsyncConnectionPool, ConnectionPool, PoolTimeout
 
-from app.store.base import TOUCH_EVERY_SECONDS, SavePlan, Session, Sql, Store, T, Unavailable
+from app.store.base import (
+    CACHE_BYTES,
+    TOUCH_EVERY_SECONDS,
+    SavePlan,
+    Session,
+    Sql,
+    Store,
+    T,
+    Unavailable,
+)
 from app.store.common import NotFound
 from app.store.leases import GIVE, TAKE, Lease
 
@@ -115,8 +124,9 @@ class PostgresStore(Store):
     inline_ok = False  # every statement is a round trip: never on the event loop
 
     def __init__(self, url: str, ttl_seconds: float, lock_timeout: float = 30.0,
-                 cache_size: int = 256, pool_size: int = POOL_SIZE) -> None:
-        super().__init__(ttl_seconds, lock_timeout, cache_size)
+                 cache_size: int = 256, pool_size: int = POOL_SIZE,
+                 cache_bytes: int = CACHE_BYTES) -> None:
+        super().__init__(ttl_seconds, lock_timeout, cache_size, cache_bytes)
         self.url, self.pool_size = url, pool_size
         self._apool: AsyncConnectionPool[Any] | None = None
         self._aloop: asyncio.AbstractEventLoop | None = None

@@ -21,7 +21,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-from app.store.base import Sql, Store
+from app.store.base import CACHE_BYTES, Sql, Store
 
 CHECKPOINT_EVERY_SECONDS = 1.0
 
@@ -148,8 +148,8 @@ class SQLiteStore(Store):
     """Sessions in one SQLite file: the embedded default."""
 
     def __init__(self, path: Path, ttl_seconds: float, lock_timeout: float = 30.0,
-                 cache_size: int = 256) -> None:
-        super().__init__(ttl_seconds, lock_timeout, cache_size)
+                 cache_size: int = 256, cache_bytes: int = CACHE_BYTES) -> None:
+        super().__init__(ttl_seconds, lock_timeout, cache_size, cache_bytes)
         self.db = Database(path)
         with self._tx() as db:
             self._init_rows(db)

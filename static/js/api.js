@@ -70,11 +70,12 @@ export const patchNetwork = (id, patch) => request("PATCH", `/api/networks/${enc
 export const deleteNetwork = (id) => request("DELETE", `/api/networks/${enc(id)}`);
 /**
  * One phase's trace in the compact per-layer form (model.js applyTrace decodes it), without
- * the matrices named in `omit` that the page holds (model.js heldMatrices).
+ * what the page holds (`held`: {omit, weights_crc}, model.js heldQuery).
  */
-export const step = (id, phase, extra = {}, omit = []) =>
-  request("POST", `/api/networks/${enc(id)}/step?form=layers` +
-    omit.map((name) => `&omit=${enc(name)}`).join(""), { phase, ...extra });
+export const step = (id, phase, extra = {}, held = {}) =>
+  request("POST", `/api/networks/${enc(id)}/step?form=layers` + Object.entries(held)
+    .flatMap(([key, values]) => [values].flat().map((v) => `&${key}=${enc(v)}`)).join(""),
+  { phase, ...extra });
 export const reset = (id, seed) =>
   request("POST", `/api/networks/${enc(id)}/reset`, seed === undefined ? {} : { seed });
 /** One page of a network's data rows (the state inlines them only up to 1,000 rows). */

@@ -138,12 +138,31 @@ const stateAt = (arrays, i) => Object.fromEntries(
   Object.entries(arrays).map(([name, values]) => [name, values[i]]));
 
 /**
- * The matrices to leave out of a step's answer (`?omit=`): the current weights, always held
- * (from the state, then each update), and the gradients once a backward pass of the current
- * weights is on screen. The server still sends what it computes anew.
+ * What to leave out of a step's answer (`?omit=…&weights_crc=…`): the current weights,
+ * always held (from the state, then each update), and the gradients once a backward pass of
+ * the current weights is on screen. The server still sends what it computes anew, and the
+ * weights if the checksum shows this page's are not the network's (another tab changed it).
  */
-export function heldMatrices(model) {
-  return model.done.has("backward") && !model.stale ? ["weights", "grad_weights"] : ["weights"];
+export function heldQuery(model) {
+  const omit = model.done.has("backward") && !model.stale ? ["weights", "grad_weights"]
+    : ["weights"];
+  return { omit, weights_crc: weightsCrc(model) };
+}
+
+const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c;
+});
+
+/** CRC-32 (zlib's) of the weights as little-endian float64, layer 1 first, row-major. */
+export function weightsCrc(model) {
+  let crc = 0xffffffff;
+  for (const edges of model.layerEdges.slice(1)) {
+    const bytes = new Uint8Array(Float64Array.from(edges, (edge) => edge.weight).buffer);
+    for (const byte of bytes) crc = CRC_TABLE[(crc ^ byte) & 0xff] ^ (crc >>> 8);
+  }
+  return (crc ^ 0xffffffff) >>> 0;
 }
 
 /**

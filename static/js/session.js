@@ -7,7 +7,7 @@ import { animatePhase } from "./animate.js";
 import { fmtLong } from "./format.js";
 import { t } from "./i18n.js";
 import {
-  applyTrace, commitUpdate, heldMatrices, modelFromState, setFocusRow, setParameters,
+  applyTrace, commitUpdate, heldQuery, modelFromState, setFocusRow, setParameters, weightsCrc,
 } from "./model.js";
 import { specRequest } from "./state.js";
 import { stepExtras } from "./matrix.js";
@@ -165,7 +165,7 @@ export class Session {
     this.view.clearError();
     const model = this.model;
     await this.showTrace(name, await api.step(this.id, name, stepExtras(model),
-      heldMatrices(model)));
+      heldQuery(model)));
   }
 
   /**
@@ -286,7 +286,8 @@ export class Session {
 
   /** Fill in every node's numbers at the current weights, without animation. */
   async showForward() {
-    const trace = await api.step(this.id, "forward", stepExtras(this.model), ["weights"]);
+    const held = { omit: ["weights"], weights_crc: weightsCrc(this.model) };
+    const trace = await api.step(this.id, "forward", stepExtras(this.model), held);
     applyTrace(this.model, trace);
     this.model.stale = false;
     this.view.restyle();

@@ -27,6 +27,8 @@ def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
     (["--log-level", "bogus"], "--log-level: 'bogus' is not valid: Input should be 'critical'"),
     (["--max-epochs=0"], "--max-epochs: '0' is not valid: Input should be greater than or "
                          "equal to 1"),
+    (["--cache-mb", "-1"], "--cache-mb: '-1' is not valid: Input should be greater than or "
+                           "equal to 0"),
     (["--no-such-flag"], "unrecognized arguments: --no-such-flag"),
     (["--db", "/tmp"], "--db /tmp: cannot open it as an SQLite file"),
 ])

@@ -46,6 +46,9 @@ def test_the_step_documents_which_matrices_may_be_left_out(client: TestClient,
     omit = next(p for p in step["parameters"] if p["name"] == "omit")
     array = next(s for s in omit["schema"]["anyOf"] if s.get("type") == "array")
     assert (omit["in"], array["items"]["enum"]) == ("query", ["weights", "grad_weights"])
+    crc = next(p for p in step["parameters"] if p["name"] == "weights_crc")
+    number = next(s for s in crc["schema"]["anyOf"] if s.get("type") == "integer")
+    assert (number["minimum"], number["maximum"]) == (0, 2**32 - 1)
     schemas = client.get("/openapi.json").json()["components"]["schemas"]
     omitted = schemas["TraceLayersOut"]["properties"]["omitted"]
     assert omitted["items"]["enum"] == ["weights", "grad_weights"]

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from app.serialize import f64
+from app.serialize import f64, weights_crc
 from tests.app.conftest import MakeNetwork
 
 HIDDEN = ("tanh", "relu", "sigmoid", "leaky_relu")
@@ -203,11 +203,32 @@ def test_a_gradient_computed_anew_is_sent_though_omitted(client: TestClient,
     assert all(item["grad_weights"] for item in answer["layers"][1:])
 
 
+def test_weights_the_caller_holds_wrongly_are_sent_after_all(client: TestClient,
+                                                             make_network: MakeNetwork) -> None:
+    state = make_network(**random_body(5))
+    held = weights_crc([np.array(w) for w in state["weights"]])
+    edited = client.patch(f"/api/networks/{state['id']}",  # another client edits a weight
+                          json={"weight": {"layer": 1, "source": 0, "target": 0, "value": 0.5}})
+    assert edited.status_code == 200, edited.text
+    query = "layers&omit=weights&weights_crc="
+    stale = step(client, state["id"], "forward", f"{query}{held}")
+    assert stale["omitted"] == []
+    weights = decode(stale["layers"][1]["weights"], tuple(stale["layers"][1]["shape"]))
+    assert weights is not None and weights[0, 0] == 0.5
+    now = weights_crc([np.array(w) for w in edited.json()["weights"]])
+    assert now != held
+    assert step(client, state["id"], "forward", f"{query}{now}")["omitted"] == ["weights"]
+
+
 @pytest.mark.parametrize("query,word", [
     ("omit=weights", "form=layers"),  # the per-edge form is always whole
     ("form=edges&omit=grad_weights", "form=layers"),
     ("form=layers&omit=z", "omit"),  # node vectors are always sent
     ("form=layers&omit=new_weights", "omit"),
+    ("form=layers&weights_crc=7", "omit=weights"),  # a check of weights it does not omit
+    ("form=layers&omit=weights&weights_crc=-1", "weights_crc"),
+    ("form=layers&omit=weights&weights_crc=4294967296", "weights_crc"),  # 2**32: not a CRC-32
+    ("form=layers&omit=weights&weights_crc=7.5", "weights_crc"),
 ])
 def test_a_bad_omit_is_a_422_that_says_why(client: TestClient, make_network: MakeNetwork,
                                           query: str, word: str) -> None:

@@ -6,7 +6,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { applyTrace, commitUpdate, heldMatrices, modelFromState } from "../../static/js/model.js";
+import {
+  applyTrace, commitUpdate, heldQuery, modelFromState, weightsCrc,
+} from "../../static/js/model.js";
 
 const FILE = process.env.BACKPROP_VIZ_JS_TWINS;
 const CASES = FILE ? JSON.parse(readFileSync(FILE, "utf8")) : {};
@@ -26,7 +28,7 @@ function assertSameModel(model, byEdge, phase) {
   assert.equal(model.step, byEdge.step);
 }
 
-for (const [name, { state, steps }] of Object.entries(CASES)) {
+for (const [name, { state, steps, crc }] of Object.entries(CASES)) {
   test(`${name}: every trace form makes the same model`, () => {
     const models = { edges: modelFromState(state), layers: modelFromState(state),
       compact: modelFromState(state) };
@@ -42,6 +44,7 @@ for (const [name, { state, steps }] of Object.entries(CASES)) {
     const left = steps.map((answers) => answers.compact.omitted.join("+"));
     assert.deepEqual(left, ["weights", "weights", "weights+grad_weights", "weights", "weights",
       "weights+grad_weights"]);  // forward, backward, update, all, backward, update
+    assert.equal(weightsCrc(models.compact), crc);  // the server's CRC of its weights now
   });
 }
 
@@ -49,12 +52,15 @@ test("the page holds the weights always, the gradients while their backward is o
   const [{ state, steps } = {}] = Object.values(CASES);
   if (!state) return;
   const model = modelFromState(state);
-  assert.deepEqual(heldMatrices(model), ["weights"]);
+  const omit = () => heldQuery(model).omit;
+  assert.deepEqual(omit(), ["weights"]);
   applyTrace(model, steps[0].compact);  // forward
-  assert.deepEqual(heldMatrices(model), ["weights"]);
+  assert.deepEqual(omit(), ["weights"]);
   applyTrace(model, steps[1].compact);  // backward
-  assert.deepEqual(heldMatrices(model), ["weights", "grad_weights"]);
+  assert.deepEqual(omit(), ["weights", "grad_weights"]);
+  const before = heldQuery(model).weights_crc;
   applyTrace(model, steps[2].compact);  // update: the gradients belong to the old weights
   commitUpdate(model);
-  assert.deepEqual(heldMatrices(model), ["weights"]);
+  assert.deepEqual(omit(), ["weights"]);
+  assert.notEqual(heldQuery(model).weights_crc, before);
 });
