@@ -439,6 +439,8 @@ export function createRenderer(svg, on) {
     sweepEdges: (weightOf) => (edgeCanvas && layout
       ? edgeCanvas.sweep(model, layout, widestEdge(), weightOf) : null),
     edgesOnCanvas: () => Boolean(edgeCanvas),
+    /** The explained item: outlined when it is an edge on the canvas (SVG ones get a class). */
+    selectCanvasEdge: (id) => canvasEdges.select(edgeCanvas && model.edges.has(id) ? id : null),
     el: (id) => els.get(id),
     layout: () => layout,
   };

@@ -3,6 +3,7 @@ test finds the edge under the pointer and its card shows that edge's numbers, th
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -104,6 +105,13 @@ def test_hovering_a_canvas_edge_shows_its_numbers(page: Page) -> None:
     page.mouse.click(x, y)
     panel = page.get_by_test_id("explain-panel")
     expect(panel.get_by_test_id("weight-input")).to_have_value(repr(shown["new_weight"]))
+    # It stays outlined while it is explained, the pointer elsewhere.
+    page.mouse.move(5, 5)
+    outline = page.get_by_test_id("edge-outline")
+    expect(outline).to_have_class(re.compile(r"\bselected\b"))
+    expect(outline).to_have_attribute("data-id", f"e-{LAYER}-{source}-{target}")
+    page.keyboard.press("Escape")
+    expect(outline).to_have_count(0)
 
 
 def test_hovering_a_canvas_edge_lights_its_entries_in_the_matrix_view(new_page) -> None:
@@ -127,3 +135,23 @@ def test_hovering_a_canvas_edge_lights_its_entries_in_the_matrix_view(new_page) 
     trace = page.request.post(f"/api/networks/{network_id(page)}/step",
                               data={"phase": "backward"}).json()
     assert float(grad or "nan") == edge_of(trace, source, target)["grad"]
+
+
+def test_tapping_a_canvas_edge_explains_it(browser, server_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1024, "height": 1366}, base_url=server_url,
+                                  has_touch=True, is_mobile=True, bypass_csp=True)
+    page = context.new_page()
+    try:
+        open_page(page, HASH)
+        page.keyboard.press("f")
+        idle(page)
+        (source, target), (x, y) = clear_point(page)
+        page.touchscreen.tap(x, y)
+        panel = page.get_by_test_id("explain-panel")
+        state = page.request.get(f"/api/networks/{network_id(page)}").json()
+        weight = state["weights"][LAYER - 1][target][source]
+        expect(panel.get_by_test_id("weight-input")).to_have_value(repr(weight))
+        box = panel.bounding_box()
+        assert box and box["y"] > 1366 / 3, box  # the sheet of a small screen
+    finally:
+        context.close()
