@@ -125,8 +125,10 @@ async def step(network_id: NetworkId, store: StoreDep, bus: EventsDep,
 
     Forward, backward and update in turn give exactly what one `all` gives. Values of
     nodes are those of the `focus` sample; edge and bias gradients are of the batch loss
-    (or of `sample` alone). Fields a phase has not computed are null. A follow room's
-    `trace` event carries the answer in the form its caller asked for.
+    (or of `sample` alone). Fields a phase has not computed are null. With `form=layers`,
+    `omit` leaves out the matrices the caller holds (only what the phase changed is sent:
+    an update answers its new weights and optimizer state), `weights_crc` checks its copy.
+    A follow room's `trace` event carries the answer in the form its caller asked for.
     """
     body = body or StepRequest()
     if omit and form != "layers":

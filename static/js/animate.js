@@ -32,8 +32,13 @@ function mark(ctx, ids, cls, on) {
   for (const id of ids) ctx.renderer.el(id)?.root.classList.toggle(cls, on);
 }
 
+/** A hidden (crowded) label is skipped: a class on each of 600 hidden labels still costs a
+ * style recalculation of every one (tens of ms at the start of a backward pass). */
 function markLabels(ctx, ids, cls, on) {
-  for (const id of ids) ctx.renderer.el(id)?.label.classList.toggle(cls, on);
+  for (const id of ids) {
+    const label = ctx.renderer.el(id)?.label;
+    if (label && (!on || !label.classList.contains("crowded"))) label.classList.toggle(cls, on);
+  }
 }
 
 const POP = [{ strokeWidth: "7px" }, { strokeWidth: "2px" }];
@@ -270,7 +275,7 @@ function tweenStep(ctx, edges) {
         return;
       }
       for (const e of edges) e.weight = e.old_weight + (e.new_weight - e.old_weight) * t;
-      ctx.renderer.restyle({ place: false });
+      ctx.renderer.restyle({ place: false, edgesOnly: true });
     },
     end() {
       for (const e of edges) { e.weight = e.new_weight; e.changing = false; }

@@ -94,11 +94,13 @@ const REACH = 6;  // CSS px: how close the pointer must come to a canvas edge
  * Hover, tap and click for the edges on the canvas, as SVG edges have them: `on.hover(id,
  * event)`, `on.leave(id)`, `on.select(id)`. `current()` answers {model, layout, group} while
  * the edges are on the canvas (`group`: where the hovered edge's outline goes), else null.
- * Returns {reset()} to call when the edges or the layout change.
+ * Returns {reset()} to call when the edges or the layout change, {select(id)} to outline the
+ * edge being explained.
  */
 export function bindCanvasEdges(svg, current, on) {
   let hits = null;
   let hovered = null;
+  let selected = null;  // the id of the edge chosen (clicked), outlined when none is hovered
   let outline = null;
 
   function edgeAt(event) {
@@ -110,9 +112,10 @@ export function bindCanvasEdges(svg, current, on) {
     return hits.at(p.x, p.y, REACH / (matrix.a || 1));
   }
 
-  /** Outline the hovered edge in the SVG (one line, moved from edge to edge). */
-  function show(edge) {
+  /** Outline the hovered edge (else the selected one) in the SVG: one line, moved about. */
+  function show(hover) {
     const now = current();
+    const edge = hover ?? (selected && now?.model.edges.get(selected)) ?? null;
     if (!edge || !now) {
       outline?.remove();
       outline = null;
@@ -128,6 +131,7 @@ export function bindCanvasEdges(svg, current, on) {
     for (const [name, value] of Object.entries(s)) outline.setAttribute(name, value);
     outline.dataset.id = edge.id;
     outline.classList.toggle("negative", edge.weight < 0);
+    outline.classList.toggle("selected", edge.id === selected);
   }
 
   svg.addEventListener("pointermove", (event) => {
@@ -139,6 +143,8 @@ export function bindCanvasEdges(svg, current, on) {
     const left = hovered;
     hovered = edge;
     show(edge);
+    // The matrix view lights its entry, as for an SVG edge's mouseover.
+    svg.dispatchEvent(new CustomEvent("canvasedge", { detail: edge?.id ?? null }));
     if (edge) on.hover(edge.id, event);
     // Onto a neuron or label: its own pointerenter already showed its card.
     else if (left && event.target === svg) on.leave(left.id);
@@ -160,6 +166,11 @@ export function bindCanvasEdges(svg, current, on) {
       hits = null;
       hovered = null;
       show(null);
+    },
+    /** The explained edge (or null): outlined while the pointer is elsewhere. */
+    select(id) {
+      selected = id;
+      show(hovered);
     },
   };
 }

@@ -5,6 +5,9 @@
 
 /** Does the segment a→b pass through the box {x, y, w, h}? (Liang–Barsky clipping.) */
 export function segmentHitsBox(a, b, box) {
+  // Most segments are nowhere near the box: their bounding boxes do not even meet.
+  if (Math.max(a.x, b.x) < box.x || Math.min(a.x, b.x) > box.x + box.w ||
+    Math.max(a.y, b.y) < box.y || Math.min(a.y, b.y) > box.y + box.h) return false;
   const dx = b.x - a.x;
   const dy = b.y - a.y;
   let t0 = 0;

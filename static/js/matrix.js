@@ -223,6 +223,9 @@ export function bindMatrix(app) {
     light(root, svg, event.target.closest("[data-id]")?.dataset.id);
   });
   svg.addEventListener("mouseleave", () => light(root, svg, null));
+  svg.addEventListener("canvasedge", (event) => {  // an edge drawn on the canvas (edgehits.js)
+    if (store.state.setup.matrix) light(root, svg, event.detail);
+  });
   // A phase's numbers are on the model once its animation ends (or a new network is drawn).
   new MutationObserver(() => { if (!svg.dataset.animating) draw(); })
     .observe(svg, { attributes: true, attributeFilter: ["data-animating", "data-network", "data-step", "data-phase"] });

@@ -352,8 +352,9 @@ export function createRenderer(svg, on) {
   const widestEdge = () => Math.max(2, Math.min(MAX_EDGE_WIDTH, (layout?.radius ?? 30) * 0.28));
 
   /** `place: false` (an animation's frames) leaves the texts where they are until the
-   * next full restyle: re-placing them every frame costs more than the frame. */
-  function restyle({ place = true } = {}) {
+   * next full restyle: re-placing them every frame costs more than the frame. `edgesOnly`
+   * (an update's frames, where only weights move) leaves the neurons alone too. */
+  function restyle({ place = true, edgesOnly = false } = {}) {
     if (!model) return;
     const widest = widestEdge();
     let edgeText = false;
@@ -363,6 +364,7 @@ export function createRenderer(svg, on) {
       const maxW = Math.max(1e-9, ...[...model.edges.values()].map((e) => Math.abs(e.weight)));
       for (const edge of model.edges.values()) edgeText = styleEdge(edge, maxW, widest, !place) || edgeText;
     }
+    if (edgesOnly) return;
     const maxA = {};
     for (const n of model.nodes.values()) {
       maxA[n.layer] = Math.max(maxA[n.layer] || 1e-9, Math.abs(n.a ?? 0));
@@ -408,7 +410,8 @@ export function createRenderer(svg, on) {
     parts.grad.dataset.value = node.grad_z ?? "";
     const hasBias = node.bias !== null && node.bias !== undefined;
     const c = setText(parts.bias, hasBias ? `b ${fmt(node.bias)}` : "");
-    return a || b || c;
+    // A compact neuron shows none of these texts: nothing of it to place again.
+    return (a || b || c) && !parts.root.classList.contains("compact");
   }
 
   function styleLossBox() {
@@ -436,6 +439,8 @@ export function createRenderer(svg, on) {
     sweepEdges: (weightOf) => (edgeCanvas && layout
       ? edgeCanvas.sweep(model, layout, widestEdge(), weightOf) : null),
     edgesOnCanvas: () => Boolean(edgeCanvas),
+    /** The explained item: outlined when it is an edge on the canvas (SVG ones get a class). */
+    selectCanvasEdge: (id) => canvasEdges.select(edgeCanvas && model.edges.has(id) ? id : null),
     el: (id) => els.get(id),
     layout: () => layout,
   };

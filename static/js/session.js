@@ -190,6 +190,10 @@ export class Session {
     if (this.hurry) this.animation.finish();  // interrupted while its numbers were on the way
     await this.animation.promise;
     this.animation = null;
+    // The pass's last frame already restyled the drawing: the page's own refresh (panel,
+    // status, loss chart, the text alternative) waits for the next task, so a big network's
+    // last frame is not twice as long.
+    await new Promise((resolve) => { setTimeout(resolve, 0); });
     this.view.restyle();
     this.view.animating(null);
   }

@@ -86,6 +86,7 @@ export function createView(dom, prefs) {
     document.body.classList.toggle("explaining", Boolean(selected));  // a sheet on small screens
     dom.svg.querySelectorAll(".selected").forEach((el) => el.classList.remove("selected"));
     if (selected) dom.svg.querySelector(`#${selected}`)?.classList.add("selected");
+    renderer.selectCanvasEdge(selected);
   }
 
   function showTooltip(id, event) {

@@ -3,9 +3,10 @@ test finds the edge under the pointer and its card shows that edge's numbers, th
 
 from __future__ import annotations
 
-import math
+import re
 from typing import Any
 
+import numpy as np
 from playwright.sync_api import Page, expect
 
 from tests.support.page import idle, network_id, open_page
@@ -21,29 +22,29 @@ CENTRES = """() => Object.fromEntries([...document.querySelectorAll('#network g.
                 return [g.id, [r.x + r.width / 2, r.y + r.height / 2]]; }))"""
 
 
-def distance(p: tuple[float, float], a: list[float], b: list[float]) -> float:
-    """From point p to segment ab."""
-    dx, dy = b[0] - a[0], b[1] - a[1]
-    t = max(0.0, min(1.0, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / (dx * dx + dy * dy)))
-    return math.hypot(a[0] + t * dx - p[0], a[1] + t * dy - p[1])
-
-
 def clear_point(page: Page) -> tuple[tuple[int, int], tuple[float, float]]:
-    """A point on one edge of LAYER well clear of every other edge (and of every neuron):
-    returns ((source, target), (x, y)). Chosen here, from the neurons' places, not by the page."""
+    """A whole-pixel point that lies on one edge of LAYER (within 0.5 px) and is well clear of
+    every other edge: returns ((source, target), (x, y)). Chosen here, from the neurons' places
+    on screen, not by the page."""
     centres = page.evaluate(CENTRES)
-    segments = {(s, t): (centres[f"n-{LAYER - 1}-{s}"], centres[f"n-{LAYER}-{t}"])
-                for s in range(LAYERS[LAYER - 1]) for t in range(LAYERS[LAYER])}
-    best: tuple[float, tuple[int, int], tuple[float, float]] | None = None
-    for key in list(segments)[::37]:
-        a, b = segments[key]
-        for f in (0.3, 0.5, 0.7):
-            p = (a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1]))
-            gap = min(distance(p, *seg) for k, seg in segments.items() if k != key)
-            if best is None or gap > best[0]:
-                best = (gap, key, p)
-    assert best is not None and best[0] >= 3, best  # at least 3 px from any other edge
-    return best[1], best[2]
+    keys = [(s, t) for s in range(LAYERS[LAYER - 1]) for t in range(LAYERS[LAYER])]
+    a = np.array([centres[f"n-{LAYER - 1}-{s}"] for s, _ in keys])
+    b = np.array([centres[f"n-{LAYER}-{t}"] for _, t in keys])
+    f = np.arange(0.15, 0.9, 0.05)
+    points = np.round(a[:, None, :] + f[None, :, None] * (b - a)[:, None, :]).reshape(-1, 2)
+    owner = np.repeat(np.arange(len(keys)), len(f))
+    d = np.empty((len(points), len(keys)))
+    for i in range(0, len(points), 2000):  # point-to-segment distances, in slices
+        p = points[i:i + 2000, None, :]
+        ab = (b - a)[None, :, :]
+        t = np.clip(((p - a[None]) * ab).sum(-1) / (ab * ab).sum(-1), 0, 1)
+        d[i:i + 2000] = np.hypot(*(a[None] + t[..., None] * ab - p).transpose(2, 0, 1))
+    own = d[np.arange(len(points)), owner]
+    d[np.arange(len(points)), owner] = np.inf
+    margin = np.where(own <= 0.5, d.min(axis=1) - own, -np.inf)
+    best = int(np.argmax(margin))
+    assert margin[best] >= 2, margin[best]  # the next edge at least 2 px farther
+    return keys[owner[best]], (float(points[best][0]), float(points[best][1]))
 
 
 def card(page: Page) -> dict[str, float]:
@@ -104,3 +105,53 @@ def test_hovering_a_canvas_edge_shows_its_numbers(page: Page) -> None:
     page.mouse.click(x, y)
     panel = page.get_by_test_id("explain-panel")
     expect(panel.get_by_test_id("weight-input")).to_have_value(repr(shown["new_weight"]))
+    # It stays outlined while it is explained, the pointer elsewhere.
+    page.mouse.move(5, 5)
+    outline = page.get_by_test_id("edge-outline")
+    expect(outline).to_have_class(re.compile(r"\bselected\b"))
+    expect(outline).to_have_attribute("data-id", f"e-{LAYER}-{source}-{target}")
+    page.keyboard.press("Escape")
+    expect(outline).to_have_count(0)
+
+
+def test_hovering_a_canvas_edge_lights_its_entries_in_the_matrix_view(new_page) -> None:
+    page = new_page("", {"width": 1280, "height": 1400})  # room for the drawing and the view
+    open_page(page, HASH + "&matrix=1")
+    page.keyboard.press("f")
+    idle(page)
+    page.keyboard.press("b")
+    idle(page)
+    # Layer 2 has 1,936 weights: it starts collapsed; open it.
+    page.locator(f"details.layer-block[data-layer='{LAYER}'] > summary").click()
+    (source, target), (x, y) = clear_point(page)
+    page.mouse.move(x, y)
+    ref = f"e-{LAYER}-{source}-{target}"
+    lit = page.locator("#matrix-view td.linked")
+    expect(lit.first).to_be_visible()
+    assert set(lit.evaluate_all("(tds) => tds.map((td) => td.dataset.ref)")) == {ref}
+    # W and dW both hold it; dW's entry is the trace's gradient of that edge.
+    assert lit.count() == 2
+    grad = page.get_by_test_id(f"dw-{LAYER}-{target}-{source}").get_attribute("data-value")
+    trace = page.request.post(f"/api/networks/{network_id(page)}/step",
+                              data={"phase": "backward"}).json()
+    assert float(grad or "nan") == edge_of(trace, source, target)["grad"]
+
+
+def test_tapping_a_canvas_edge_explains_it(browser, server_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1024, "height": 1366}, base_url=server_url,
+                                  has_touch=True, is_mobile=True, bypass_csp=True)
+    page = context.new_page()
+    try:
+        open_page(page, HASH)
+        page.keyboard.press("f")
+        idle(page)
+        (source, target), (x, y) = clear_point(page)
+        page.touchscreen.tap(x, y)
+        panel = page.get_by_test_id("explain-panel")
+        state = page.request.get(f"/api/networks/{network_id(page)}").json()
+        weight = state["weights"][LAYER - 1][target][source]
+        expect(panel.get_by_test_id("weight-input")).to_have_value(repr(weight))
+        box = panel.bounding_box()
+        assert box and box["y"] > 1366 / 3, box  # the sheet of a small screen
+    finally:
+        context.close()
