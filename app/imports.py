@@ -34,7 +34,7 @@ from app.jsonbody import parse_json
 from app.schemas.sessions import SessionImport
 from app.serialize import state_public
 from app.settings import Settings
-from app.store import Store, open_store
+from app.store import Store, Unavailable, open_store
 from engine.allocator import release_freed_memory
 from engine.errors import DatasetError, EngineError, SpecError
 
@@ -118,7 +118,17 @@ def _pool(request: Request, settings: Settings) -> tuple[asyncio.Semaphore, Proc
 
 
 async def spool(request: Request) -> Path:
-    """The request body in a new temporary file (the caller deletes it)."""
+    """The request body in a new temporary file (the caller deletes it); 503 (Unavailable)
+    if the temporary folder cannot take it (full, missing, not writable)."""
+    try:
+        return await _spool(request)
+    except OSError as exc:
+        raise Unavailable(f"the server cannot keep this import in its temporary folder "
+                          f"({tempfile.gettempdir()}: {exc.strerror or exc}); try again "
+                          "later") from exc
+
+
+async def _spool(request: Request) -> Path:
     handle, name = tempfile.mkstemp(prefix="backprop-viz-import-", suffix=".json")
     path = Path(name)
     try:

@@ -86,3 +86,16 @@ def test_a_utf16_document_imports_and_bad_bytes_are_a_422(
     assert response.status_code == 422
     assert response.json()["message"] == "the body is not UTF-8 text; send JSON encoded as UTF-8"
     assert list(spool_dir.iterdir()) == []
+
+
+def test_a_temporary_folder_that_cannot_take_the_body_is_a_503(
+        client: TestClient, exported: dict[str, Any], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    missing = tmp_path / "no-such-folder"
+    monkeypatch.setattr(tempfile, "tempdir", str(missing))
+    response = client.post("/api/networks/import", content=json.dumps(exported), headers=JSON)
+    assert response.status_code == 503
+    assert response.headers["retry-after"]
+    assert response.json()["message"] == (
+        f"the server cannot keep this import in its temporary folder ({missing}: No such "
+        "file or directory); try again later")
