@@ -29,7 +29,11 @@ LOCAL_RECHECK_SECONDS = 0.25  # a waiter woken by a release in this process rech
 # Claim a lease: only when the row is absent or its holder's lease ran out.
 TAKE = ("INSERT INTO leases VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
         "owner = excluded.owner, expires = excluded.expires WHERE leases.expires < ?")
-GIVE = "DELETE FROM leases WHERE id = ? AND owner = ?"
+# Give it back: the row stays, free (expires 0), for the next TAKE to update in place. In
+# PostgreSQL an update that changes no indexed column is heap-only, where DELETE and INSERT
+# would add index entries at every step for vacuum to clear. The expiry sweep deletes rows
+# of networks nobody uses any more.
+GIVE = "UPDATE leases SET expires = 0 WHERE id = ? AND owner = ?"
 
 
 @dataclass(frozen=True)

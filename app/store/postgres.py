@@ -63,6 +63,8 @@ CREATE TABLE IF NOT EXISTS events (
     event TEXT NOT NULL, data TEXT NOT NULL, created DOUBLE PRECISION NOT NULL
 );
 CREATE INDEX IF NOT EXISTS sessions_used ON sessions (used);
+ALTER TABLE sessions SET (fillfactor = 50);
+ALTER TABLE leases SET (fillfactor = 50);
 CREATE INDEX IF NOT EXISTS datasets_used ON datasets (used);
 """
 POOL_SIZE = 8  # connections per app process (each serves one statement at a time)

@@ -351,3 +351,46 @@ def test_a_process_with_a_stale_copy_recomputes_the_pending_pass(open_one: OpenS
     assert backward.pending is not forward.pending
     assert update.pending is not forward.pending and update.pending is not backward.pending
     assert [trace_json("x", t) for t in (forward, backward, update)] == replayed()
+
+
+def test_a_step_rewrites_the_expiry_column_only_once_a_minute(open_one: OpenStore) -> None:
+    """`used` is indexed: saves leave it alone while it is fresh (heap-only updates), and a
+    network stepped without pause still never expires."""
+    store = open_one(ttl_seconds=3600)
+    store.clock = clock = Clock()  # type: ignore[method-assign]
+    ident = two_two_one(store)
+    created = clock.now
+
+    def used() -> float:
+        with store._read() as db:
+            return float(db.execute("SELECT used FROM sessions WHERE id = ?",
+                                    (ident,)).fetchone()[0])
+
+    def step() -> None:
+        with store.edit(ident) as session:
+            session.network.trace_step(session.dataset.inputs, session.dataset.targets, "all")
+
+    clock.advance(30)
+    step()
+    assert used() == created  # half a minute: left alone
+    clock.advance(31)
+    step()
+    assert used() == clock.now  # a minute on: written (by the read or the save)
+    for _ in range(70):  # an hour and ten minutes of a step a minute: never expired
+        clock.advance(61)
+        step()
+    assert used() == clock.now
+
+
+def test_a_released_lease_is_a_free_row_the_sweep_clears(open_one: OpenStore) -> None:
+    store, other = open_one(), open_one()
+    ident = two_two_one(store)
+    store.unlock(store.lock(ident))
+    with store._read() as db:
+        assert db.execute("SELECT expires FROM leases WHERE id = ?",
+                          (ident,)).fetchone()[0] == 0  # kept, free
+    other.unlock(other.lock(ident, wait=False))  # another process takes it at once
+    store.sweep()
+    with store._read() as db:
+        assert db.execute("SELECT count(*) FROM leases WHERE id = ?",
+                          (ident,)).fetchone()[0] == 0
