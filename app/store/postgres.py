@@ -68,6 +68,7 @@ ALTER TABLE leases SET (fillfactor = 50);
 CREATE INDEX IF NOT EXISTS datasets_used ON datasets (used);
 """
 POOL_SIZE = 8  # connections per app process (each serves one statement at a time)
+LEASE_POOL_SIZE = 4  # the event loop's connections for lease statements (no fsync wait)
 CONNECT_SECONDS = 5.0
 SCHEMA_LOCK = 724_501  # advisory lock id: processes starting together create tables once
 
@@ -131,6 +132,7 @@ class PostgresStore(Store):
         super().__init__(ttl_seconds, lock_timeout, cache_size, cache_bytes)
         self.url, self.pool_size = url, pool_size
         self._apool: AsyncConnectionPool[Any] | None = None
+        self._alease_pool: AsyncConnectionPool[Any] | None = None
         self._aloop: asyncio.AbstractEventLoop | None = None
         self.pool = ConnectionPool(url, min_size=1, max_size=pool_size, open=False,
                                    kwargs={"autocommit": True}, timeout=CONNECT_SECONDS,
@@ -187,23 +189,32 @@ class PostgresStore(Store):
     # cost the app process several times that. With an async pool on the server's loop,
     # small steps await their statements there instead (the route decides which are small).
     async def open_async(self) -> None:
-        """Open an async pool bound to the running loop (without it, threads do the work)."""
-        # All connections at once: growing the pool under a burst stalls the first requests.
-        pool = AsyncConnectionPool(self.url, min_size=self.pool_size, max_size=self.pool_size,
-                                   open=False,
-                                   kwargs={"autocommit": True}, timeout=CONNECT_SECONDS,
-                                   check=_acheck_if_signalled)
+        """Open async pools bound to the running loop (without them, threads do the work)."""
+        # All connections at once: growing a pool under a burst stalls the first requests.
+        # Lease statements commit without waiting for the disk (synchronous_commit off): a
+        # lease is not data. If a crash lost one, its holder's save, which checks the lease
+        # in the same durable statement, is refused; a lost release runs out in 10 s. So a
+        # step waits for one fsync (its save), not two.
+        pools = [AsyncConnectionPool(
+            self.url, min_size=size, max_size=size, open=False, timeout=CONNECT_SECONDS,
+            kwargs={"autocommit": True, **({"options": "-c synchronous_commit=off"}
+                                           if fast else {})}, check=_acheck_if_signalled)
+            for size, fast in ((self.pool_size, False), (LEASE_POOL_SIZE, True))]
         try:
-            await pool.open(wait=True, timeout=CONNECT_SECONDS)
+            for pool in pools:
+                await pool.open(wait=True, timeout=CONNECT_SECONDS)
         except PoolTimeout:
-            await pool.close()
+            for pool in pools:
+                await pool.close()
             return
-        self._apool, self._aloop = pool, asyncio.get_running_loop()
+        self._apool, self._alease_pool = pools
+        self._aloop = asyncio.get_running_loop()
 
     async def close_async(self) -> None:
-        pool, self._apool = self._apool, None
-        if pool is not None:
-            await pool.close()
+        pools, self._apool, self._alease_pool = (self._apool, self._alease_pool), None, None
+        for pool in pools:
+            if pool is not None:
+                await pool.close()
 
     def loop_ready(self) -> bool:
         try:
@@ -212,18 +223,21 @@ class PostgresStore(Store):
             return False
 
     @asynccontextmanager
-    async def _aconn(self) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
-        assert self._apool is not None
+    async def _aconn(self, lease: bool = False) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
+        pool = self._alease_pool if lease else self._apool
+        assert pool is not None
         try:
-            async with self._apool.connection() as conn:
+            async with pool.connection() as conn:
                 yield conn
         except (psycopg.OperationalError, PoolTimeout) as exc:
             raise Unavailable(f"the session database ({redacted(self.url)}) cannot be "
                               "reached; try again in a few seconds") from exc
 
-    async def _aexec(self, sql: str, params: Sequence[Any] = ()) -> tuple[int, Any]:
-        """One statement on the loop's pool: (rows affected, first row or None)."""
-        async with self._aconn() as conn:
+    async def _aexec(self, sql: str, params: Sequence[Any] = (), lease: bool = False
+                     ) -> tuple[int, Any]:
+        """One statement on the loop's pool (or its lease pool): (rows affected, first row
+        or None)."""
+        async with self._aconn(lease) as conn:
             cur = await conn.execute(sql.replace("?", "%s"), params)
             row = await cur.fetchone() if cur.description is not None else None
             return cur.rowcount, row
@@ -234,7 +248,7 @@ class PostgresStore(Store):
         if self._locally_held(ident):
             return None
         lease, params = self._take(ident)
-        count, _ = await self._aexec(TAKE, params)
+        count, _ = await self._aexec(TAKE, params, lease=True)
         return self._taken(lease, count)
 
     async def _unlock_async(self, lease: Lease) -> None:
@@ -244,7 +258,7 @@ class PostgresStore(Store):
         if not self._given_back(lease):
             return
         try:
-            await self._aexec(GIVE, (lease.ident, lease.owner))
+            await self._aexec(GIVE, (lease.ident, lease.owner), lease=True)
         finally:
             self._wake(lease.ident)
 
