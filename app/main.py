@@ -11,7 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
 
-from app import __version__, errors, imports, openapi, serve
+from app import __version__, errors, heap, imports, openapi, serve
 from app.bodylimit import BodySizeLimit
 from app.cpulimit import OneAtATime
 from app.deps import known_query
@@ -69,6 +69,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     await store.open_async()
     app.state.events.start()  # follow mode's events from and to other processes
     app.state.train_pool.warm()
+    if getattr(app.state, "settle_heap", False):  # set by serve.run: see app/heap.py
+        heap.settle()
     try:
         yield
     finally:
@@ -98,7 +100,9 @@ def install_browser_guards(app: FastAPI, settings: Settings) -> None:
 def create_served_app() -> FastAPI:
     """The app of one of `backprop-viz --workers N`'s processes: the settings the command
     parsed (flags included), handed over as JSON in the environment."""
-    return create_app(Settings.model_validate_json(os.environ[SERVE_SETTINGS]))
+    app = create_app(Settings.model_validate_json(os.environ[SERVE_SETTINGS]))
+    app.state.settle_heap = True
+    return app
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

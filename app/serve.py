@@ -140,6 +140,8 @@ def run(app: FastAPI | str, settings: Settings, **options: Any) -> None:
     """Serve until stopped (`app` may be an import string, for several worker processes)."""
     raise_open_files_limit()
     configure(settings)
+    if isinstance(app, FastAPI):
+        app.state.settle_heap = True  # a process of its own: see app/heap.py
     uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level,
                 http=GuardedH11Protocol, h11_max_incomplete_event_size=REQUEST_HEAD_BYTES,
                 limit_concurrency=settings.max_connections or None, **options)
