@@ -14,7 +14,7 @@ import asyncio
 import json
 import threading
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Generator
 from functools import partial
 from multiprocessing.connection import Connection
 from typing import Any
@@ -75,8 +75,12 @@ def _relay(conn: Connection, cancelled: threading.Event) -> Any:
 def run_on_worker(
     store: Store, lease: Lease, network_id: str, body: TrainRequest, settings: Settings,
     emit: Emit | None, cancelled: threading.Event, conn: Connection,
-) -> TrainResult:
-    """Send the network to a worker, commit its checkpoints and its end (a dispatcher thread)."""
+) -> Generator[None, None, TrainResult]:
+    """Send the network to a worker, commit its checkpoints and its end (a dispatcher thread).
+
+    A job of the pool (app/trainpool.py): it pauses once the worker has the network, and
+    again once the worker is done, so the pool can hand the worker its next job before this
+    one commits and builds its answer."""
     with store.edit(network_id, lease=lease) as session:
         if cancelled.is_set():  # its client left while it waited: no epoch for nobody
             return _not_run(session, "cancelled: the client went away")
@@ -87,6 +91,7 @@ def run_on_worker(
                    "live": body.live.model_dump() if body.live else None,
                    "progress": emit is not None, "max_seconds": settings.max_train_seconds,
                    "live_seconds": trainworker.LIVE_SECONDS})
+        yield  # the worker has its work
         committed = False
         while True:
             message = _relay(conn, cancelled)
@@ -104,11 +109,12 @@ def run_on_worker(
                 raise DivergenceError(epoch, text) if kind == "divergence" else EngineError(text)
             elif message[0] == "done":
                 break
+        seconds = time.monotonic() - started
+        yield  # the worker is free for the next job
         _, doc, losses, reason = message
         net = session.network = Network.from_dict(doc, trusted=True)
         history, index = downsample(losses)
         state = state_public(session)
-        seconds = time.monotonic() - started
     return TrainResult(
         loss=current_loss(net, session.dataset) if state.loss is None else state.loss,
         step=net.step, epochs=len(losses),

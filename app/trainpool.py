@@ -7,6 +7,11 @@
   oldest waiting job, hands it the worker's pipe (`Job.run`), and starts again. Jobs wait in
   arrival order; each waiting job is told its place (`on_position`, 1 = next) whenever it
   changes, so streamed trains can show it.
+- A job runs in three parts (`Job.run` is a generator that pauses twice): it sends the
+  worker its work, relays the worker's messages until the worker is done, then does what is
+  left in the app (committing the network, building the answer). The next waiting job is
+  sent between the second and third, so the worker trains it while the app finishes the
+  last one: in a class's burst a worker is never idle for the app's share of a train.
 - At most `queue_cap` jobs wait; one more is refused with QueueFull (503 + Retry-After).
 - Processes start on first use, from a fork server that has imported the worker's modules
   once (a new worker is a fork of it: milliseconds, not an interpreter start); a worker that
@@ -20,7 +25,7 @@ import multiprocessing
 import os
 import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from multiprocessing import forkserver
@@ -41,11 +46,16 @@ def default_workers() -> int:
                else os.cpu_count() or 1)
 
 
+# `Job.run(pipe)`: sends the work and yields; relays the worker's messages until it is done
+# and yields; then finishes in the app and returns the job's result.
+JobRun = Callable[[Connection], Generator[None, None, Any]]
+
+
 @dataclass(eq=False)
 class Job:
     """A unit of work for one worker: `run(pipe)` runs in a dispatcher thread."""
 
-    run: Callable[[Connection], Any]
+    run: JobRun
     on_position: Callable[[int], None] | None = None
     cancelled: threading.Event = field(default_factory=threading.Event)
     future: Future[Any] = field(default_factory=Future)
@@ -127,11 +137,13 @@ class TrainPool:
             self._threads.append(thread)
             thread.start()
 
-    def _next(self) -> Job | None:
+    def _next(self, wait: bool = True) -> Job | None:
+        """The oldest waiting job (now running); None when closed, or with `wait=False` when
+        nothing waits."""
         with self._cv:
-            while not self._waiting and not self._closed:
+            while wait and not self._waiting and not self._closed:
                 self._cv.wait()
-            if self._closed:
+            if self._closed or not self._waiting:
                 return None
             job = self._waiting.popleft()
             self._running.add(job)
@@ -142,33 +154,75 @@ class TrainPool:
         return job
 
     def _dispatch(self) -> None:
+        """Drive one worker: start a job, let the previous one finish while the worker runs
+        it, relay it to its end; again with the next."""
         worker: Worker | None = None
-        while (job := self._next()) is not None:
-            try:
-                worker = self._run(job, worker)
-            finally:
-                with self._cv:
-                    self._running.discard(job)
+        finishing: _Started | None = None
+        while True:
+            job = self._next(wait=finishing is None)
+            if job is None:
+                if finishing is None:
+                    break  # closed
+                self._finish(finishing)
+                finishing = None
+                continue
+            started, worker = self._start(job, worker)
+            if finishing is not None:
+                self._finish(finishing)
+            finishing = None
+            if started is not None and worker is not None:
+                worker = self._relay(started, worker)
+                finishing = started if not started.job.future.done() else None
         if worker is not None:
             worker.stop()
 
-    @staticmethod
-    def _run(job: Job, worker: Worker | None) -> Worker | None:
-        """Run one job on the worker (started or replaced as needed); the worker after it."""
+    def _start(self, job: Job, worker: Worker | None) -> tuple[_Started | None, Worker | None]:
+        """Send the job to the worker (started or replaced as needed); None if it ended
+        already (cancelled while waiting, or its start failed)."""
         if job.cancelled.is_set() or not job.future.set_running_or_notify_cancel():
             if not job.future.done():
                 job.future.set_exception(QueueFull("cancelled while waiting"))
-            return worker
+            self._ended(job)
+            return None, worker
         if worker is None or not worker.alive():
-            worker = Worker()
-        try:
-            job.future.set_result(job.run(worker.conn))
-        except BaseException as exc:  # the job's own error, for its caller
-            job.future.set_exception(exc)
-            if isinstance(exc, EOFError | OSError):  # the worker died: a new one next time
-                worker.stop()
-                return None
+            try:
+                worker = Worker()
+            except BaseException as exc:  # e.g. no processes left: this job's error
+                job.future.set_exception(exc)
+                self._ended(job)
+                return None, None
+        started = _Started(job, job.run(worker.conn))
+        return (started, worker) if self._advance(started) else (None, worker)
+
+    def _relay(self, started: _Started, worker: Worker) -> Worker | None:
+        """Until the worker is done with the job; the worker after it (None if it died)."""
+        if self._advance(started):
+            self._ended(started.job)  # the worker is free: the queue's places count it so
+        exc = started.job.future.exception() if started.job.future.done() else None
+        if isinstance(exc, EOFError | OSError):  # the worker died: a new one next time
+            worker.stop()
+            return None
         return worker
+
+    def _finish(self, started: _Started) -> None:
+        self._advance(started)
+
+    def _advance(self, started: _Started) -> bool:
+        """Run the job to its next pause; False once it has ended (its future then holds
+        its result or its error)."""
+        try:
+            next(started.steps)
+            return True
+        except StopIteration as stop:
+            started.job.future.set_result(stop.value)
+        except BaseException as exc:  # the job's own error, for its caller
+            started.job.future.set_exception(exc)
+        self._ended(started.job)
+        return False
+
+    def _ended(self, job: Job) -> None:
+        with self._cv:
+            self._running.discard(job)
 
     def close(self) -> None:
         """Fail the waiting jobs, stop the running ones and the workers (at shutdown). A later
@@ -186,3 +240,11 @@ class TrainPool:
         with self._cv:
             self._threads = []
             self._closed = False
+
+
+@dataclass(eq=False)
+class _Started:
+    """A job whose `run` has begun: the generator that continues it."""
+
+    job: Job
+    steps: Generator[None, None, Any]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from fastapi.testclient import TestClient
 
 from app.main import create_app
 from app.settings import Settings
+from app.trainpool import Job, TrainPool
 
 pytestmark = pytest.mark.slow
 
@@ -136,3 +138,87 @@ def test_a_streamed_train_on_a_busy_network_is_a_plain_409(one_worker: TestClien
     thread.join(30)
     assert (status, retry) == (409, "5")
     assert "busy" in body["message"]
+
+
+def _job(name: str, log: list[str], hold: threading.Event | None = None,
+         fail_at: str | None = None) -> Job:
+    """A job whose three parts say when they ran (it sends nothing to the worker)."""
+    def run(conn: Connection) -> Generator[None, None, str]:
+        for part in ("sent", "done"):
+            if fail_at == part:
+                raise RuntimeError(f"{name} failed at {part}")
+            log.append(f"{name} {part}")
+            yield
+            if hold is not None and part == "sent":
+                assert hold.wait(10)
+        log.append(f"{name} finished")
+        return name
+
+    return Job(run=run)
+
+
+def test_the_next_job_reaches_the_worker_before_the_last_one_finishes() -> None:
+    """While the app commits one train, its worker already runs the next (app/trainpool.py)."""
+    pool, hold = TrainPool(workers=1, queue_cap=4), threading.Event()
+    log: list[str] = []
+    try:
+        first, second = _job("a", log, hold), _job("b", log)
+        assert pool.submit(first) == 0
+        assert pool.submit(second) == 1  # behind a
+        hold.set()
+        assert first.future.result(30) == "a" and second.future.result(30) == "b"
+        assert log == ["a sent", "a done", "b sent", "a finished", "b done", "b finished"]
+        third = _job("c", log)  # nothing waits behind it: it finishes at once
+        assert pool.submit(third) == 0 and third.future.result(30) == "c"
+        assert log[-3:] == ["c sent", "c done", "c finished"]
+    finally:
+        pool.close()
+
+
+def test_a_failing_job_neither_loses_the_one_finishing_nor_stops_the_next() -> None:
+    pool, hold = TrainPool(workers=1, queue_cap=4), threading.Event()
+    log: list[str] = []
+    try:
+        jobs = [_job("a", log, hold), _job("b", log, fail_at="sent"),
+                _job("c", log, fail_at="done"), _job("d", log)]
+        for job in jobs:
+            pool.submit(job)
+        hold.set()
+        assert jobs[0].future.result(30) == "a"
+        with pytest.raises(RuntimeError, match="b failed at sent"):
+            jobs[1].future.result(30)
+        with pytest.raises(RuntimeError, match="c failed at done"):
+            jobs[2].future.result(30)
+        assert jobs[3].future.result(30) == "d"
+        assert log == ["a sent", "a done", "a finished", "c sent", "d sent", "d done",
+                       "d finished"]
+    finally:
+        pool.close()
+
+
+def test_a_job_that_finishes_no_longer_counts_against_the_queue() -> None:
+    """Once its worker is done, a job being finished holds no place: the next call runs."""
+    pool, hold, finish = TrainPool(workers=1, queue_cap=1), threading.Event(), threading.Event()
+    log: list[str] = []
+
+    def slow_finish(conn: Connection) -> Generator[None, None, str]:
+        log.append("a sent")
+        yield
+        log.append("a done")
+        yield
+        assert finish.wait(10)
+        return "a"
+
+    try:
+        first = Job(run=slow_finish)
+        assert pool.submit(first) == 0
+        deadline = time.monotonic() + 30
+        while "a done" not in log and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert pool.submit(_job("b", log, hold)) == 0  # the worker is free: b is next
+        assert pool.submit(_job("c", log)) == 1  # and c waits in the one place
+        finish.set()
+        hold.set()
+        assert first.future.result(30) == "a"
+    finally:
+        pool.close()
