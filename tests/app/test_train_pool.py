@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Generator, Iterator
@@ -14,6 +17,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from app import trainworker
 from app.main import create_app
 from app.settings import Settings
 from app.trainpool import Job, TrainPool
@@ -222,3 +226,15 @@ def test_a_job_that_finishes_no_longer_counts_against_the_queue() -> None:
         assert first.future.result(30) == "a"
     finally:
         pool.close()
+
+
+@pytest.mark.skipif(not hasattr(os, "SCHED_BATCH"), reason="Linux scheduling policies")
+def test_a_worker_gives_way_to_the_app() -> None:
+    """Nicer than the app, and in the batch policy: it does not preempt the event loop."""
+    done = subprocess.run([sys.executable, "-c", (
+        "import os; from app import trainworker; before = os.nice(0); "
+        "trainworker.give_way(); "
+        "print(os.nice(0) - before, os.sched_getscheduler(0) == os.SCHED_BATCH)")],
+        cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [str(trainworker.NICENESS), "True"]
