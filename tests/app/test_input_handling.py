@@ -124,10 +124,13 @@ def test_a_train_whose_client_left_while_queued_runs_no_epoch(
     left.set()
     lease = asyncio.run(store.lock_async(net["id"]))
     try:  # no worker pipe: a run that starts would fail on it
-        result = run_on_worker(store, lease, net["id"], TrainRequest(epochs=5), settings,
-                               None, left, None)  # type: ignore[arg-type]
+        steps = run_on_worker(store, lease, net["id"], TrainRequest(epochs=5), settings,
+                              None, left, None)  # type: ignore[arg-type]
+        with pytest.raises(StopIteration) as ended:  # over before its first pause: nothing
+            next(steps)                             # was sent to a worker
     finally:
         store.unlock(lease)
+    result = ended.value.value
     assert result.epochs == 0 and result.stopped_early
     assert result.reason == "cancelled: the client went away"
     assert client.get(f"/api/networks/{net['id']}").json()["step"] == 0
