@@ -48,7 +48,7 @@ from app.store.common import (
     new_id,
     tail_of,
 )
-from app.store.leases import GIVE, Lease, LeaseHolder
+from app.store.leases import GIVE, HELD, Lease, LeaseHolder
 from engine.data.datasets import Dataset
 from engine.nn.network import Network
 
@@ -343,7 +343,7 @@ class Store(LeaseHolder):
         params += [session.id, session.version]
         lease_sql, lease_params = (
             (GIVE, (lease.ident, lease.owner))
-            if release else ("UPDATE leases SET expires = ? WHERE id = ? AND owner = ?",
+            if release else (f"UPDATE leases SET expires = ? WHERE id = ? AND {HELD}",
                              (now + self.lease_seconds, lease.ident, lease.owner)))
         return SavePlan(
             now, history, shrunk, first, release, lease_sql, lease_params,

@@ -33,7 +33,13 @@ TAKE = ("INSERT INTO leases VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
 # PostgreSQL an update that changes no indexed column is heap-only, where DELETE and INSERT
 # would add index entries at every step for vacuum to clear. The expiry sweep deletes rows
 # of networks nobody uses any more.
-GIVE = "UPDATE leases SET expires = 0 WHERE id = ? AND owner = ?"
+#
+# Renewing, checking or giving back a lease only touches one still held (`expires > 0`): a
+# lease given back stays free. A renewal reads the leases it holds, then writes; a give-back
+# between the two would otherwise be undone, holding the network for LEASE_SECONDS on behalf
+# of nobody.
+HELD = "owner = ? AND expires > 0"
+GIVE = f"UPDATE leases SET expires = 0 WHERE id = ? AND {HELD}"
 
 
 @dataclass(frozen=True)
@@ -199,8 +205,8 @@ class LeaseHolder(ABC):
         if owners:
             marks = ", ".join("?" * len(owners))
             with self._single() as db:
-                db.execute(f"UPDATE leases SET expires = ? WHERE owner IN ({marks})",
-                           (time.time() + self.lease_seconds, *owners))
+                db.execute(f"UPDATE leases SET expires = ? WHERE owner IN ({marks}) "
+                           "AND expires > 0", (time.time() + self.lease_seconds, *owners))
 
     def _start_renewer(self) -> None:
         if self._renewer is not None:

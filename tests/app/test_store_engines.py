@@ -394,3 +394,42 @@ def test_a_released_lease_is_a_free_row_the_sweep_clears(open_one: OpenStore) ->
     with store._read() as db:
         assert db.execute("SELECT count(*) FROM leases WHERE id = ?",
                           (ident,)).fetchone()[0] == 0
+
+
+def test_a_renewal_racing_a_give_back_does_not_hold_the_lease_again(
+        open_one: OpenStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The renewer reads which leases it holds, then writes their expiry. A lease given back
+    in between stays free: it used to be held again for LEASE_SECONDS by nobody, and the
+    next call on the network waited 10 s (a class's burst, once in ~60 runs)."""
+    store, other = open_one(), open_one()
+    ident = two_two_one(store)
+    lease = store.lock(ident)
+    statement = store._single
+    given_back = False
+
+    def give_back_first() -> object:
+        nonlocal given_back
+        if not given_back:
+            given_back = True
+            store.unlock(lease)  # after the renewer's list, before its statement
+        return statement()
+
+    monkeypatch.setattr(store, "_single", give_back_first)
+    store.renew()
+    monkeypatch.undo()
+    assert given_back
+    assert other.try_lock(ident) is not None  # free at once, not in 10 s
+
+
+def test_a_save_under_a_lease_given_back_is_refused(open_one: OpenStore) -> None:
+    """A lease given back is not taken again by its old holder's save."""
+    store = open_one()
+    ident = two_two_one(store)
+    lease = store.lock(ident)
+    with pytest.raises(Busy), store.edit(ident, lease=lease) as session:
+        store.unlock(lease)  # given back while the call still works on the network
+        session.network.reset(seed=7)
+    assert store.try_lock(ident) is not None  # free, not held again by the refused save
+    with store._read() as db:
+        assert db.execute("SELECT version FROM sessions WHERE id = ?",
+                          (ident,)).fetchone()[0] == 1  # the row as it was
