@@ -9,6 +9,7 @@ and with the file descriptors gone logs a traceback per refused connection. Here
 - `GuardedH11Protocol`: a request head must arrive within `--header-timeout-seconds` of the
   connection (or of the previous response), its body within `--body-timeout-seconds` of the
   head; otherwise the connection is closed. Slow senders cannot pile up.
+- `CoalescingTransport`: a response's head goes out together with its body, in one write.
 - `--max-connections`: uvicorn's own cap (limit_concurrency); beyond it, 503.
 - The soft limit on open files is raised to the hard one at start.
 - `RepeatFilter`: a message repeated (same logger, same text, same exception type) is logged
@@ -37,15 +38,62 @@ LOG_REPEAT_SECONDS = 10.0
 NOISY_LOGGERS = ("asyncio", "uvicorn.error")
 
 
+class CoalescingTransport:
+    """A connection's transport that sends a response's head with the start of its body.
+
+    uvicorn writes the status line and headers as soon as the app starts its response, then
+    the body: two sends, two TCP segments, two wake-ups of the client, for every answer. Here
+    the head is held until the next write (an ordinary response's body follows within the
+    same step of the app) and goes out with it in one send; a head still held at the end of
+    the event loop's turn (a stream whose first event is not ready) is sent alone then. A
+    `100 Continue` is never held: the client waits for it before sending its body.
+    """
+
+    __slots__ = ("_held", "_loop", "_transport")
+
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+        self._transport = transport
+        self._loop = loop
+        self._held: bytes | None = None
+
+    def write(self, data: bytes) -> None:
+        if self._held is not None:
+            data, self._held = self._held + data, None
+        elif data.startswith(b"HTTP/1.1 ") and not data.startswith(b"HTTP/1.1 1"):
+            self._held = data
+            self._loop.call_soon(self.flush)
+            return
+        if data:
+            self._transport.write(data)
+
+    def flush(self) -> None:
+        """Send a held head now."""
+        if self._held is not None:
+            data, self._held = self._held, None
+            if not self._transport.is_closing():
+                self._transport.write(data)
+
+    def close(self) -> None:
+        self.flush()
+        self._transport.close()
+
+    def is_closing(self) -> bool:
+        return self._transport.is_closing()
+
+    def __getattr__(self, name: str) -> Any:  # everything else is the transport's own
+        return getattr(self._transport, name)
+
+
 class GuardedH11Protocol(H11Protocol):
-    """uvicorn's h11 protocol with deadlines for the request head and body."""
+    """uvicorn's h11 protocol with deadlines for the request head and body, and a response's
+    head and body sent together (CoalescingTransport)."""
 
     head_seconds = 10.0
     body_seconds = 60.0
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         self._deadline: asyncio.TimerHandle | None = None
-        super().connection_made(transport)
+        super().connection_made(CoalescingTransport(transport, self.loop))  # type: ignore[arg-type]
         self._arm(self.head_seconds)
 
     def _arm(self, seconds: float) -> None:
