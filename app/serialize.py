@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import math
+import weakref
 import zlib
 from collections.abc import Collection, Sequence
 from typing import Any, get_args
@@ -41,12 +42,26 @@ def finite_or_none(value: Any) -> float | None:
 def downsample(values: Sequence[float], limit: int = MAX_HISTORY_POINTS) -> tuple[
         list[float], list[int]]:
     """At most `limit` evenly spaced points, always keeping the first and the last."""
-    n = len(values)
-    if n <= limit:
-        index = list(range(n))
-    else:
-        index = sorted({round(i * (n - 1) / (limit - 1)) for i in range(limit)})
+    index = _spread(len(values), limit)
     return [float(values[i]) for i in index], index
+
+
+def history_points(values: Sequence[float], limit: int = MAX_HISTORY_POINTS) -> tuple[
+        list[float], list[int]]:
+    """`downsample`, with a non-finite loss (a diverged step) as 0.0: JSON has no NaN."""
+    points, index = downsample(values, limit)
+    picked = np.array(points, dtype=np.float64)
+    return (np.where(np.isfinite(picked), picked, 0.0) + 0.0).tolist(), index
+
+
+def _spread(n: int, limit: int) -> list[int]:
+    """Indices of at most `limit` of n points: point k is round(k·(n−1)/(limit−1)), half to
+    even as Python's round, computed in NumPy (every train's answer and state spread a
+    history of thousands of losses; the Python loop took ten times as long). With n > limit
+    the points are more than 1 apart, so no two round to the same index."""
+    if n <= limit:
+        return list(range(n))
+    return np.rint(np.arange(limit) * (n - 1) / (limit - 1)).astype(np.intp).tolist()
 
 
 def circuit_trace_public(trace: CircuitTrace) -> dict[str, Any]:
@@ -211,8 +226,24 @@ def data_bounds(inputs: np.ndarray, pad: float = 0.1) -> list[list[float]] | Non
     return bounds
 
 
+# A network's dataset changes only by being replaced (Dataset is frozen; edits build a new
+# one), so its description is built once per Dataset object and kept while the object
+# lives: every state and train answer carries it (up to 1,000 rows), and rebuilding it was
+# half the cost of a state.
+_INFOS: dict[int, DatasetInfo] = {}
+
+
 def dataset_info(dataset: Dataset) -> DatasetInfo:
-    """Names, size, bounds; the rows themselves when the dataset is small."""
+    """Names, size, bounds; the rows themselves when the dataset is small (kept per object)."""
+    key = id(dataset)
+    info = _INFOS.get(key)
+    if info is None:
+        info = _INFOS[key] = _dataset_info(dataset)
+        weakref.finalize(dataset, _INFOS.pop, key, None)
+    return info
+
+
+def _dataset_info(dataset: Dataset) -> DatasetInfo:
     small = len(dataset.inputs) <= MAX_INLINE_ROWS
     return DatasetInfo(
         name=dataset.name, samples=len(dataset.inputs),
@@ -282,7 +313,7 @@ def state_public(session: Session) -> NetworkState:
     """A session's state: spec, parameters, progress, data."""
     net = session.network
     doc = net.to_dict()
-    history, steps = downsample(net.loss_history)
+    history, steps = history_points(net.loss_history)
     first = max(0, net.step - len(net.loss_history))  # an import keeps the latest losses
     steps = [first + i for i in steps]
     return NetworkState(
@@ -292,7 +323,7 @@ def state_public(session: Session) -> NetworkState:
         biases=[b.tolist() if b is not None else None for b in net.biases],
         learning_rate=net.spec.learning_rate, step=net.step,
         loss=current_loss(net, session.dataset), test_loss=held_out_loss(net, session.dataset),
-        loss_history=[finite_or_none(x) or 0.0 for x in history], loss_history_steps=steps,
+        loss_history=history, loss_history_steps=steps,
         spec=net.spec.to_dict(), optimizer=doc.get("optimizer_state") or None,
         dataset=dataset_info(session.dataset),
         created_at=session.created_at, updated_at=session.updated_at)

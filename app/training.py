@@ -24,7 +24,7 @@ from starlette.requests import Request
 from app import trainworker
 from app.errors import LimitError, error_body
 from app.schemas.training import TrainRequest, TrainResult
-from app.serialize import current_loss, downsample, finite_or_none, state_public
+from app.serialize import current_loss, history_points, state_public
 from app.settings import Settings
 from app.store import Busy, Lease, NotFound, Session, Store, Unavailable
 from app.trainpool import Job, QueueFull, TrainPool
@@ -113,12 +113,12 @@ def run_on_worker(
         yield  # the worker is free for the next job
         _, doc, losses, reason = message
         net = session.network = Network.from_dict(doc, trusted=True)
-        history, index = downsample(losses)
+        history, index = history_points(losses)
         state = state_public(session)
     return TrainResult(
         loss=current_loss(net, session.dataset) if state.loss is None else state.loss,
         step=net.step, epochs=len(losses),
-        loss_history=[finite_or_none(x) or 0.0 for x in history],
+        loss_history=history,
         loss_history_epochs=[i + 1 for i in index], stopped_early=reason is not None,
         reason=reason, seconds=seconds,
         state=state.model_copy(update={"updated_at": session.updated_at}))

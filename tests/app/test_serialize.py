@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
+import gc
 import math
 
 import numpy as np
 import orjson
 import pytest
 
+from app import serialize
 from app.serialize import (
     circuit_trace_public,
     data_bounds,
+    dataset_info,
     downsample,
     finite_or_none,
+    history_points,
     trace_json,
 )
 from engine.circuits.trace import trace_expression
@@ -69,3 +74,29 @@ def test_circuit_trace_keys_inputs_by_name() -> None:
     doc = circuit_trace_public(trace_expression("(x + y) * z", {"x": -2, "y": 5, "z": -4}))
     assert doc["output"] == pytest.approx(-12)
     assert {name: i["grad"] for name, i in doc["inputs"].items()} == {"x": -4, "y": -4, "z": 3}
+
+
+def test_history_points_are_downsampled_with_non_finite_losses_as_zero() -> None:
+    points, index = history_points([0.5, math.nan, -0.0, math.inf, 0.25])
+    assert (points, index) == ([0.5, 0.0, 0.0, 0.0, 0.25], [0, 1, 2, 3, 4])
+    assert math.copysign(1.0, points[2]) == 1.0  # -0.0 reads 0 in JSON, not -0
+    losses = [float(i) for i in range(2_005)]
+    losses[2] = math.nan
+    points, index = history_points(losses, limit=1000)
+    assert index == downsample(losses, limit=1000)[1]
+    assert index == sorted({round(k * 2_004 / 999) for k in range(1000)})  # Python's round
+    assert index[:3] == [0, 2, 4] and points[:3] == [0.0, 0.0, 4.0]  # index 2 was NaN: 0
+    assert points[-1] == 2_004.0
+
+
+def test_a_dataset_is_described_once_while_it_lives() -> None:
+    _, dataset = build_preset("xor")
+    first = dataset_info(dataset)
+    assert dataset_info(dataset) is first
+    assert first.inputs == dataset.inputs.tolist() and first.samples == len(dataset.inputs)
+    other = dataclasses.replace(dataset, name="renamed")  # an edit makes a new object
+    assert dataset_info(other).name == "renamed" and dataset_info(dataset).name == dataset.name
+    key = id(other)
+    del other
+    gc.collect()
+    assert key not in serialize._INFOS
