@@ -108,8 +108,12 @@ async def train(http: httpx.AsyncClient, ident: str, epochs: int) -> int:
     return response.status_code
 
 
-async def burst(base: str, port: int) -> dict[str, float]:
-    """Scenario 1; the serial baseline and the idle steppers first, in the same server."""
+async def burst(base: str, port: int, pid: int) -> dict[str, float]:
+    """Scenario 1; the serial baseline and the idle steppers first, in the same server.
+
+    Also where the cores went during the burst (CPU seconds ÷ its wall time): the training
+    processes, the app process (the steppers' steps, the trains' requests), this load
+    generator. The ratio cannot beat serial ÷ (cores left to the trainers)."""
     trains, walkers = create(base, XOR, 32), create(base, {"preset": "two-two-one"}, 32)
     async with httpx.AsyncClient(base_url=base, timeout=300) as http:
         await train(http, trains[0], 50)  # the worker processes are up
@@ -131,19 +135,24 @@ async def burst(base: str, port: int) -> dict[str, float]:
             return time.perf_counter() - begun
 
         during_task = asyncio.create_task(steppers([port], walkers, 6.0))
+        cpu_before, own_before = tree_cpu(pid), time.process_time()
         wall = await all_at_once()
+        cpu_after, own_after = tree_cpu(pid), time.process_time()
         during, errors = await during_task
     return {"serial_s": serial, "burst_s": wall, "burst_ratio": wall / serial,
             "idle_p99_ms": 1000 * p99(idle), "burst_p99_ms": 1000 * p99(during),
-            "stepper_p99_ratio": p99(during) / p99(idle), "stepper_errors": errors}
+            "stepper_p99_ratio": p99(during) / p99(idle), "stepper_errors": errors,
+            "trainer_cores": (cpu_after[1] - cpu_before[1]) / wall,
+            "server_cores": (cpu_after[0] - cpu_before[0]) / wall,
+            "load_generator_cores": (own_after - own_before) / wall}
 
 
-def bursts(base: str, port: int, runs: int) -> dict[str, float]:
+def bursts(live: LiveApp, runs: int) -> dict[str, float]:
     """Scenario 1 `runs` times (new networks each time): medians, lowest and highest."""
-    results = [asyncio.run(burst(base, port)) for _ in range(runs)]
+    results = [asyncio.run(burst(live.url, live.port, live.process.pid)) for _ in range(runs)]
     out: dict[str, float] = {"runs": float(runs)}
     for key in ("burst_ratio", "stepper_p99_ratio", "serial_s", "burst_s", "idle_p99_ms",
-                "burst_p99_ms"):
+                "burst_p99_ms", "trainer_cores", "server_cores", "load_generator_cores"):
         values = [r[key] for r in results]
         out[key] = statistics.median(values)
         out[f"{key}_min"], out[f"{key}_max"] = min(values), max(values)
@@ -201,6 +210,26 @@ def tree_rss(pid: int) -> int:
         except (OSError, StopIteration):
             continue
     return total
+
+
+def tree_cpu(pid: int) -> tuple[float, float]:
+    """CPU seconds (user + system) of a process, and of all its living descendants."""
+    tick = os.sysconf("SC_CLK_TCK")
+    own, descendants, todo = 0.0, 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rpartition(")")[2].split()
+            seconds = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+        if current == pid:
+            own = seconds
+        else:
+            descendants += seconds
+    return own, descendants
 
 
 async def big(live: LiveApp) -> dict[str, float]:
@@ -309,7 +338,7 @@ def main(argv: list[str] | None = None) -> int:
     figures: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
         live = stack.enter_context(app(Path(tmp) / "a.sqlite3"))
-        timed("burst", rows, figures, lambda: bursts(live.url, live.port, args.burst_runs), [
+        timed("burst", rows, figures, lambda: bursts(live, args.burst_runs), [
             ("burst_ratio", "≤ 0.7", lambda v: v <= FLOORS["burst_ratio"]),
             ("stepper_p99_ratio", "≤ 5", lambda v: v <= FLOORS["stepper_p99_ratio"])])
         timed("waiters", rows, figures, lambda: waiters(live.url), [
