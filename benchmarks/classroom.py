@@ -9,10 +9,11 @@ measured in the same run:
 1. burst      32 students press Train within one second (XOR, 2-4-1, tanh/sigmoid, bce,
               lr 0.5, 200 samples, 2,000 epochs) while 32 others step their own 2-2-1 every
               100 ms. Floors: the burst's wall time ≤ 0.7× the same 32 trains one after
-              another; steppers' p99 during the burst ≤ 5× their p99 with no burst. Run
-              BURST_RUNS times (`--burst-runs`), each against its own baseline measured just
-              before it; the floors apply to the medians, the lowest and highest are printed
-              too (a shared VM's speed drifts within a minute).
+              another (the mean of one run just before the burst and one just after);
+              steppers' p99 during the burst (their steps until it ends) ≤ 5× their p99
+              with no burst. Run BURST_RUNS times (`--burst-runs`), each against its own
+              baselines; the floors apply to the medians, the lowest and highest are
+              printed too (a shared VM's speed drifts within a minute).
 2. waiters    45 PATCHes wait for a network that is training: /api/health p99 ≤ 3× idle.
 3. big        30 parallel trains of 2-64×8-1 on 10,000 samples: peak RSS of the server and
               its workers ≤ 1.5 GB; each call runs, is queued with its place, or gets 503
@@ -80,9 +81,10 @@ def create(base: str, body: dict[str, Any], count: int) -> list[str]:
         return [http.post("/api/networks", json=body).json()["id"] for _ in range(count)]
 
 
-async def steppers(ports: list[int], ids: list[str], seconds: float, interval: float = 0.1
-                   ) -> tuple[list[float], int]:
-    """Each client steps its own network every `interval` s; (latencies in s, errors)."""
+async def steppers(ports: list[int], ids: list[str], seconds: float, interval: float = 0.1,
+                   stop: asyncio.Event | None = None) -> tuple[list[float], int]:
+    """Each client steps its own network every `interval` s, for `seconds` or until `stop`
+    is set; (latencies in s, errors)."""
     latencies: list[float] = []
     errors = 0
 
@@ -94,6 +96,8 @@ async def steppers(ports: list[int], ids: list[str], seconds: float, interval: f
             delay = start + j * interval - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
+            if stop is not None and stop.is_set():
+                break
             status, elapsed = await conn.request("POST", f"/api/networks/{ident}/step", STEP)
             latencies.append(elapsed)
             errors += status != 200
@@ -109,19 +113,27 @@ async def train(http: httpx.AsyncClient, ident: str, epochs: int) -> int:
 
 
 async def burst(base: str, port: int, pid: int) -> dict[str, float]:
-    """Scenario 1; the serial baseline and the idle steppers first, in the same server.
+    """Scenario 1 in one server: the idle steppers, the 32 trains one after another, the
+    burst with the steppers stepping until it ends, the 32 trains one after another again.
 
-    Also where the cores went during the burst (CPU seconds ÷ its wall time): the training
-    processes, the app process (the steppers' steps, the trains' requests), this load
-    generator. The ratio cannot beat serial ÷ (cores left to the trainers)."""
+    The baseline is the mean of the two serial runs around the burst, so a machine whose
+    speed drifts during the run (a shared VM's does, by 10–20 % within a minute) biases the
+    ratio in neither direction. Also where the cores went during the burst (CPU seconds ÷
+    its wall time): the training processes, the app process (the steppers' steps, the
+    trains' requests), this load generator; the ratio cannot beat serial ÷ (cores left to
+    the trainers)."""
     trains, walkers = create(base, XOR, 32), create(base, {"preset": "two-two-one"}, 32)
     async with httpx.AsyncClient(base_url=base, timeout=300) as http:
         await train(http, trains[0], 50)  # the worker processes are up
         idle, _ = await steppers([port], walkers, 5.0)
-        started = time.perf_counter()
-        for ident in trains:
-            await train(http, ident, 2000)
-        serial = time.perf_counter() - started
+
+        async def one_after_another() -> float:
+            started = time.perf_counter()
+            for ident in trains:
+                await train(http, ident, 2000)
+            return time.perf_counter() - started
+
+        before = await one_after_another()
 
         async def all_at_once() -> float:
             begun = time.perf_counter()
@@ -134,12 +146,17 @@ async def burst(base: str, port: int, pid: int) -> dict[str, float]:
             assert set(codes) == {200}, codes
             return time.perf_counter() - begun
 
-        during_task = asyncio.create_task(steppers([port], walkers, 6.0))
+        ended = asyncio.Event()
+        during_task = asyncio.create_task(steppers([port], walkers, 60.0, stop=ended))
         cpu_before, own_before = tree_cpu(pid), time.process_time()
         wall = await all_at_once()
         cpu_after, own_after = tree_cpu(pid), time.process_time()
+        ended.set()  # the steppers' latencies are the burst's only
         during, errors = await during_task
-    return {"serial_s": serial, "burst_s": wall, "burst_ratio": wall / serial,
+        after = await one_after_another()
+    serial = (before + after) / 2
+    return {"serial_s": serial, "serial_before_s": before, "serial_after_s": after,
+            "burst_s": wall, "burst_ratio": wall / serial,
             "idle_p99_ms": 1000 * p99(idle), "burst_p99_ms": 1000 * p99(during),
             "stepper_p99_ratio": p99(during) / p99(idle), "stepper_errors": errors,
             "trainer_cores": (cpu_after[1] - cpu_before[1]) / wall,
@@ -151,8 +168,9 @@ def bursts(live: LiveApp, runs: int) -> dict[str, float]:
     """Scenario 1 `runs` times (new networks each time): medians, lowest and highest."""
     results = [asyncio.run(burst(live.url, live.port, live.process.pid)) for _ in range(runs)]
     out: dict[str, float] = {"runs": float(runs)}
-    for key in ("burst_ratio", "stepper_p99_ratio", "serial_s", "burst_s", "idle_p99_ms",
-                "burst_p99_ms", "trainer_cores", "server_cores", "load_generator_cores"):
+    for key in ("burst_ratio", "stepper_p99_ratio", "serial_s", "serial_before_s",
+                "serial_after_s", "burst_s", "idle_p99_ms", "burst_p99_ms", "trainer_cores",
+                "server_cores", "load_generator_cores"):
         values = [r[key] for r in results]
         out[key] = statistics.median(values)
         out[f"{key}_min"], out[f"{key}_max"] = min(values), max(values)
