@@ -24,6 +24,7 @@ from typing import Any
 from app.store.base import CACHE_BYTES, Sql, Store
 
 CHECKPOINT_EVERY_SECONDS = 1.0
+AUTO_CHECKPOINT_PAGES = 1000  # SQLite's own default, for a store that is not serving
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
@@ -82,16 +83,25 @@ class Database:
             self.conn().executescript("PRAGMA incremental_vacuum;")
 
     def conn(self) -> sqlite3.Connection:
-        """This thread's connection (opened on first use)."""
+        """This thread's connection (opened on first use), checkpointing in its commits only
+        while no background checkpointer runs.
+
+        The setting is per connection, and a connection may be older than the checkpointer:
+        the main thread's, opened to create the schema, is the one the event loop's steps
+        commit on. So each connection is brought in line when next used, not only when opened.
+        """
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
             conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
                                    timeout=10.0)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
-            if self._checkpointer is not None:
-                conn.execute("PRAGMA wal_autocheckpoint=0")
             self._local.conn = conn
+            self._local.autocheckpoint = AUTO_CHECKPOINT_PAGES
+        wanted = 0 if self._checkpointer is not None else AUTO_CHECKPOINT_PAGES
+        if self._local.autocheckpoint != wanted:
+            conn.execute(f"PRAGMA wal_autocheckpoint={wanted}")
+            self._local.autocheckpoint = wanted
         return conn
 
     @contextmanager
@@ -112,7 +122,8 @@ class Database:
 
         SQLite's automatic checkpoint fsyncs inside the commit that crosses its threshold,
         stalling that request (and, for steps run on the event loop, the whole server) for
-        tens of milliseconds; a PASSIVE checkpoint here never blocks writers.
+        tens of milliseconds; a PASSIVE checkpoint here never blocks writers. Every
+        connection stops checkpointing on its own from its next use (see `conn`).
         """
         if self._checkpointer is not None:
             return
