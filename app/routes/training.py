@@ -137,16 +137,25 @@ async def step(network_id: NetworkId, store: StoreDep, bus: EventsDep,
     if weights_crc is not None and "weights" not in (omit or ()):
         raise LimitError("weights_crc: checks the weights you leave out; add omit=weights")
     answer = Answer(form, tuple(dict.fromkeys(omit or ())), weights_crc)
-    async with store.locked(network_id) as lease:
-        work = store.work(network_id)
-        if work is not None and work <= INLINE_WORK and store.loop_ready():
-            content = await store.edit_inline(
-                network_id, lease, partial(_run_step, network_id=network_id, body=body,
-                                           answer=answer))
-        else:
-            content = await run_in_threadpool(_step, store, network_id, body, lease, answer)
+    run = partial(_run_step, network_id=network_id, body=body, answer=answer)
+    hit = await store.edit_cached(network_id, run) if _small(store, network_id) else None
+    if hit is not None:
+        (content,) = hit
+    else:
+        async with store.locked(network_id) as lease:
+            if _small(store, network_id):
+                content = await store.edit_inline(network_id, lease, run)
+            else:
+                content = await run_in_threadpool(_step, store, network_id, body, lease,
+                                                  answer)
     broadcast.trace(bus, network_id, content)
     return Response(content, media_type="application/json")
+
+
+def _small(store: Store, network_id: str) -> bool:
+    """Is the network in memory and small enough to step on the event loop?"""
+    work = store.work(network_id)
+    return work is not None and work <= INLINE_WORK and store.loop_ready()
 
 
 def _inputs(store: Store, network_id: str) -> int:
