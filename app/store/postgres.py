@@ -73,6 +73,7 @@ CONNECT_SECONDS = 5.0
 # A lease claimed and given back in one statement (see edit_cached): only when it is free.
 TAKE_AND_GIVE = ("INSERT INTO leases VALUES (?, ?, 0) ON CONFLICT (id) DO UPDATE SET "
                  "owner = excluded.owner, expires = 0 WHERE leases.expires < ?")
+MISSES_KEPT = 1024  # edit_cached's recent misses: beyond this, the lapsed ones go
 SCHEMA_LOCK = 724_501  # advisory lock id: processes starting together create tables once
 
 
@@ -128,6 +129,7 @@ class PostgresStore(Store):
     """Sessions in a PostgreSQL database shared by every app process."""
 
     inline_ok = False  # every statement is a round trip: never on the event loop
+    miss_pause_seconds = 5.0  # after edit_cached misses on a network (see there)
 
     def __init__(self, url: str, ttl_seconds: float, lock_timeout: float = 30.0,
                  cache_size: int = 256, pool_size: int = POOL_SIZE,
@@ -137,6 +139,7 @@ class PostgresStore(Store):
         self._apool: AsyncConnectionPool[Any] | None = None
         self._alease_pool: AsyncConnectionPool[Any] | None = None
         self._aloop: asyncio.AbstractEventLoop | None = None
+        self._missed: dict[str, float] = {}  # network → until when edit_cached passes
         self.pool = ConnectionPool(url, min_size=1, max_size=pool_size, open=False,
                                    kwargs={"autocommit": True}, timeout=CONNECT_SECONDS,
                                    check=_check_if_signalled)
@@ -293,8 +296,13 @@ class PostgresStore(Store):
         it has not expired. Any miss changes nothing in the database and drops the copy; the
         caller then takes the slow path, which reads the row again. Under PostgreSQL's read
         committed rules, the UPDATE re-checks the version on the row's newest committed
-        version, so a save committed elsewhere meanwhile is never overwritten."""
-        if not self.loop_ready() or self._locally_held(ident):
+        version, so a save committed elsewhere meanwhile is never overwritten.
+
+        A miss costs a round trip (and a commit), so after one the network takes the usual
+        path for `miss_pause_seconds`: behind a proxy that sends a learner's steps to each
+        machine in turn, every copy is stale and the usual path is the cheaper one."""
+        if (not self.loop_ready() or self._locally_held(ident)
+                or time.monotonic() < self._missed.get(ident, 0.0)):
             return None
         session = self._cache.get(ident)
         guard = self._guard(ident)
@@ -317,8 +325,12 @@ class PostgresStore(Store):
                 f"WITH took AS ({TAKE_AND_GIVE} RETURNING 1) {plan.update} AND used >= ? "
                 "AND EXISTS (SELECT 1 FROM took)",
                 (ident, lease.owner, time.time(), *plan.params, plan.now - self.ttl_seconds))
-            if count != 1:
+            if count != 1:  # stepped elsewhere, held elsewhere, or gone
                 self._forget(ident)
+                self._missed[ident] = time.monotonic() + self.miss_pause_seconds
+                if len(self._missed) > MISSES_KEPT:
+                    now = time.monotonic()
+                    self._missed = {k: t for k, t in self._missed.items() if t > now}
                 return None
             self._saved(session, lease, plan)
             self._remember(session)

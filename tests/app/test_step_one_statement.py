@@ -113,6 +113,37 @@ def test_a_stale_copy_misses_and_changes_nothing(stores: Any) -> None:
     assert row(url, ident)[0] == 3
 
 
+def test_after_a_miss_the_network_takes_the_usual_path_for_a_while(stores: Any) -> None:
+    """Stepped by two processes in turn (a proxy spreading one learner's calls), a copy is
+    always stale: a wasted statement per step, unless misses pause the one-statement path."""
+    store, other, url = stores
+    store.miss_pause_seconds = 0.5
+    ident = cached(store)
+    with other.edit(ident) as session:
+        step(session)
+    statements: list[str] = []
+    aexec = store._aexec
+
+    async def counted(sql: str, *args: Any, **kwargs: Any) -> Any:
+        statements.append(sql)
+        return await aexec(sql, *args, **kwargs)
+
+    store._aexec = counted
+
+    async def miss_reload_and_again() -> list[Any]:
+        first = await store.edit_cached(ident, step)  # stale: a miss
+        async with store.locked(ident) as lease:  # the usual path reads the row again
+            await store.edit_inline(ident, lease, step)
+        second = await store.edit_cached(ident, step)  # current now, but within the pause
+        wasted = len([sql for sql in statements if sql.startswith("WITH took")])
+        await asyncio.sleep(0.6)
+        third = await store.edit_cached(ident, step)  # the pause is over
+        return [first, second, wasted, third]
+
+    assert on_loop(store, miss_reload_and_again) == [None, None, 1, (3,)]
+    assert row(url, ident)[0] == 4
+
+
 def test_a_network_held_by_another_process_misses(stores: Any) -> None:
     store, other, url = stores
     ident = cached(store)
