@@ -116,7 +116,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.store = open_store(
         settings.db, ttl_seconds=settings.session_ttl_hours * 3600,
-        lock_timeout=settings.lock_timeout_seconds, cache_bytes=settings.cache_bytes)
+        lock_timeout=settings.lock_timeout_seconds, cache_bytes=settings.cache_bytes,
+        durable_steps=settings.step_commit == "durable")
     app.state.train_pool = TrainPool(settings.training_processes, settings.train_queue)
     app.state.events = EventBus(app.state.store)
     app.state.rooms = Rooms(app.state.store)

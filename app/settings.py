@@ -21,6 +21,7 @@ from app.trainpool import default_workers
 
 SERVE_SETTINGS = "BACKPROP_VIZ_SERVE_SETTINGS"  # `--workers N`: the parsed settings, as JSON
 LogLevel = Literal["critical", "error", "warning", "info", "debug", "trace"]
+StepCommit = Literal["fast", "durable"]
 
 
 def default_db() -> str:
@@ -105,6 +106,12 @@ class Settings(BaseSettings):
         1, ge=0, le=256, description="threads one NumPy matrix product may use in an app "
         "process (0: the BLAS library's default, every core); with 1, concurrent steps do not "
         "wait on each other's spinning threads")
+    step_commit: StepCommit = Field(
+        "fast", description="PostgreSQL: how a step of a small network commits. fast: "
+        "without waiting for the database's disk (a crash of the database machine may lose "
+        "its last ~0.6 s of steps, never corrupt; as SQLite's WAL may lose its last commits "
+        "on a power cut); durable: each waits for PostgreSQL's fsync. Everything else always "
+        "waits")
     cache_mb: int = Field(
         256, ge=0, le=1_000_000, description="MB of recently used networks (their arrays) "
         "each app process keeps in memory; beyond, the least recently used are read from "

@@ -25,13 +25,15 @@ __all__ = ["Busy", "Lease", "NotFound", "Session", "Store", "Unavailable", "Woul
 
 
 def open_store(target: str | Path, ttl_seconds: float, lock_timeout: float = 30.0,
-               cache_bytes: int = CACHE_BYTES) -> Store:
+               cache_bytes: int = CACHE_BYTES, durable_steps: bool = False) -> Store:
     """The engine `target` names, keeping up to `cache_bytes` of sessions in memory; raises
-    Unavailable if a PostgreSQL server cannot be reached."""
+    Unavailable if a PostgreSQL server cannot be reached. `durable_steps`: PostgreSQL's
+    steps wait for its fsync (see `--step-commit`)."""
     if str(target).startswith(("postgresql://", "postgres://")):
         from app.store.postgres import PostgresStore  # psycopg only when it is asked for
 
-        return PostgresStore(str(target), ttl_seconds, lock_timeout, cache_bytes=cache_bytes)
+        return PostgresStore(str(target), ttl_seconds, lock_timeout, cache_bytes=cache_bytes,
+                             durable_steps=durable_steps)
     from app.store.sqlite import SQLiteStore
 
     return SQLiteStore(Path(target), ttl_seconds, lock_timeout, cache_bytes=cache_bytes)

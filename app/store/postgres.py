@@ -68,7 +68,8 @@ ALTER TABLE leases SET (fillfactor = 50);
 CREATE INDEX IF NOT EXISTS datasets_used ON datasets (used);
 """
 POOL_SIZE = 8  # connections per app process (each serves one statement at a time)
-LEASE_POOL_SIZE = 4  # the event loop's connections for lease statements (no fsync wait)
+# The event loop's two pools: the one steps' saves use gets the larger size.
+STEP_POOL_SIZE, OTHER_POOL_SIZE = 8, 4
 CONNECT_SECONDS = 5.0
 # A lease claimed and given back in one statement (see edit_cached): only when it is free.
 TAKE_AND_GIVE = ("INSERT INTO leases VALUES (?, ?, 0) ON CONFLICT (id) DO UPDATE SET "
@@ -133,11 +134,11 @@ class PostgresStore(Store):
 
     def __init__(self, url: str, ttl_seconds: float, lock_timeout: float = 30.0,
                  cache_size: int = 256, pool_size: int = POOL_SIZE,
-                 cache_bytes: int = CACHE_BYTES) -> None:
+                 cache_bytes: int = CACHE_BYTES, durable_steps: bool = False) -> None:
         super().__init__(ttl_seconds, lock_timeout, cache_size, cache_bytes)
-        self.url, self.pool_size = url, pool_size
+        self.url, self.pool_size, self.durable_steps = url, pool_size, durable_steps
         self._apool: AsyncConnectionPool[Any] | None = None
-        self._alease_pool: AsyncConnectionPool[Any] | None = None
+        self._afast_pool: AsyncConnectionPool[Any] | None = None
         self._aloop: asyncio.AbstractEventLoop | None = None
         self._missed: dict[str, float] = {}  # network → until when edit_cached passes
         self.pool = ConnectionPool(url, min_size=1, max_size=pool_size, open=False,
@@ -197,15 +198,20 @@ class PostgresStore(Store):
     async def open_async(self) -> None:
         """Open async pools bound to the running loop (without them, threads do the work)."""
         # All connections at once: growing a pool under a burst stalls the first requests.
-        # Lease statements commit without waiting for the disk (synchronous_commit off): a
-        # lease is not data. If a crash lost one, its holder's save, which checks the lease
-        # in the same durable statement, is refused; a lost release runs out in 10 s. So a
-        # step waits for one fsync (its save), not two.
+        # The fast pool's commits do not wait for the disk (synchronous_commit off). Lease
+        # statements always go there: a lease is not data. If a crash lost one, its holder's
+        # save, which checks the lease in the same statement, is refused; a lost release
+        # runs out in 10 s. Steps' saves go there too unless `durable_steps` (--step-commit):
+        # on a shared virtual disk a WAL fsync now and then takes 10-60 ms, and every commit
+        # of the cluster waits for it. PostgreSQL recovers a prefix of its log, so a crash
+        # loses the last steps (~0.6 s, three wal_writer_delay), never some in the middle.
+        durable_size, fast_size = ((STEP_POOL_SIZE, OTHER_POOL_SIZE) if self.durable_steps
+                                   else (OTHER_POOL_SIZE, STEP_POOL_SIZE))
         pools = [AsyncConnectionPool(
             self.url, min_size=size, max_size=size, open=False, timeout=CONNECT_SECONDS,
             kwargs={"autocommit": True, **({"options": "-c synchronous_commit=off"}
                                            if fast else {})}, check=_acheck_if_signalled)
-            for size, fast in ((self.pool_size, False), (LEASE_POOL_SIZE, True))]
+            for size, fast in ((durable_size, False), (fast_size, True))]
         try:
             for pool in pools:
                 await pool.open(wait=True, timeout=CONNECT_SECONDS)
@@ -213,11 +219,11 @@ class PostgresStore(Store):
             for pool in pools:
                 await pool.close()
             return
-        self._apool, self._alease_pool = pools
+        self._apool, self._afast_pool = pools
         self._aloop = asyncio.get_running_loop()
 
     async def close_async(self) -> None:
-        pools, self._apool, self._alease_pool = (self._apool, self._alease_pool), None, None
+        pools, self._apool, self._afast_pool = (self._apool, self._afast_pool), None, None
         for pool in pools:
             if pool is not None:
                 await pool.close()
@@ -229,8 +235,8 @@ class PostgresStore(Store):
             return False
 
     @asynccontextmanager
-    async def _aconn(self, lease: bool = False) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
-        pool = self._alease_pool if lease else self._apool
+    async def _aconn(self, fast: bool = False) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
+        pool = self._afast_pool if fast else self._apool
         assert pool is not None
         try:
             async with pool.connection() as conn:
@@ -239,11 +245,11 @@ class PostgresStore(Store):
             raise Unavailable(f"the session database ({redacted(self.url)}) cannot be "
                               "reached; try again in a few seconds") from exc
 
-    async def _aexec(self, sql: str, params: Sequence[Any] = (), lease: bool = False
+    async def _aexec(self, sql: str, params: Sequence[Any] = (), fast: bool = False
                      ) -> tuple[int, Any]:
         """One statement on the loop's pool (or its lease pool): (rows affected, first row
         or None)."""
-        async with self._aconn(lease) as conn:
+        async with self._aconn(fast) as conn:
             cur = await conn.execute(sql.replace("?", "%s"), params)
             row = await cur.fetchone() if cur.description is not None else None
             return cur.rowcount, row
@@ -254,7 +260,7 @@ class PostgresStore(Store):
         if self._locally_held(ident):
             return None
         lease, params = self._take(ident)
-        count, _ = await self._aexec(TAKE, params, lease=True)
+        count, _ = await self._aexec(TAKE, params, fast=True)
         return self._taken(lease, count)
 
     async def _unlock_async(self, lease: Lease) -> None:
@@ -264,7 +270,7 @@ class PostgresStore(Store):
         if not self._given_back(lease):
             return
         try:
-            await self._aexec(GIVE, (lease.ident, lease.owner), lease=True)
+            await self._aexec(GIVE, (lease.ident, lease.owner), fast=True)
         finally:
             self._wake(lease.ident)
 
@@ -324,7 +330,8 @@ class PostgresStore(Store):
             count, _ = await self._aexec(
                 f"WITH took AS ({TAKE_AND_GIVE} RETURNING 1) {plan.update} AND used >= ? "
                 "AND EXISTS (SELECT 1 FROM took)",
-                (ident, lease.owner, time.time(), *plan.params, plan.now - self.ttl_seconds))
+                (ident, lease.owner, time.time(), *plan.params, plan.now - self.ttl_seconds),
+                fast=not self.durable_steps)
             if count != 1:  # stepped elsewhere, held elsewhere, or gone
                 self._forget(ident)
                 self._missed[ident] = time.monotonic() + self.miss_pause_seconds
@@ -358,7 +365,8 @@ class PostgresStore(Store):
                 plan = self._save_plan(session, lease, release=True)
                 if not plan.one_row:  # a history chunk to write too: a transaction
                     await asyncio.to_thread(self._commit, ident, plan)
-                elif (await self._aexec(*self._one_statement(plan)))[0] != 1:
+                elif (await self._aexec(*self._one_statement(plan),
+                                        fast=not self.durable_steps))[0] != 1:
                     await asyncio.to_thread(self._refused_now, ident)
                 self._saved(session, lease, plan)
             except BaseException:

@@ -29,6 +29,8 @@ def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
                          "equal to 1"),
     (["--cache-mb", "-1"], "--cache-mb: '-1' is not valid: Input should be greater than or "
                            "equal to 0"),
+    (["--step-commit", "maybe"], "--step-commit: 'maybe' is not valid: Input should be "
+                                 "'fast' or 'durable'"),
     (["--no-such-flag"], "unrecognized arguments: --no-such-flag"),
     (["--db", "/tmp"], "--db /tmp: cannot open it as an SQLite file"),
 ])

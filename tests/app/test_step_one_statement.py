@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -210,3 +210,55 @@ def test_a_save_committed_while_the_statement_waits_is_not_overwritten(stores: A
     assert result == [None]
     assert row(url, ident)[0] == 2  # the other save's version; this step wrote nothing
     assert store.work(ident) is None
+
+
+@pytest.mark.parametrize("step_commit", ["fast", "durable"])
+def test_a_step_commits_as_step_commit_says(pg_cluster: Cluster, step_commit: str) -> None:
+    """fast (the default): a step's statement runs on a connection whose commits do not wait
+    for PostgreSQL's fsync; durable: on one whose commits do. Both paths of a step."""
+    from app.main import create_app
+    from app.settings import Settings
+
+    url = pg_cluster.new_database()
+    settings = Settings(db=url, step_commit=step_commit)
+    store = create_app(settings).state.store
+    other = open_store(url, ttl_seconds=3600.0)
+    try:
+        assert isinstance(store, PostgresStore)
+        assert store.durable_steps == (step_commit == "durable")
+        ident = cached(store)
+        seen: list[tuple[str, str]] = []
+
+        async def setting(fast: bool) -> str:
+            async with store._aconn(fast) as conn:
+                found = await (await conn.execute("SHOW synchronous_commit")).fetchone()
+                assert found is not None
+                return str(found[0])
+
+        aexec = store._aexec
+
+        async def noted(sql: str, params: Sequence[Any] = (), fast: bool = False
+                        ) -> tuple[int, Any]:
+            if "UPDATE sessions" in sql:
+                seen.append((sql[:9], await setting(fast)))
+            return await aexec(sql, params, fast=fast)
+
+        store._aexec = noted  # type: ignore[method-assign]
+
+        async def both_paths() -> None:
+            fast, durable = store._afast_pool, store._apool
+            assert fast is not None and durable is not None
+            steps_pool, other_pool = (fast, durable) if step_commit == "fast" else (durable, fast)
+            assert (steps_pool.max_size, other_pool.max_size) == (8, 4)  # steps get more
+            await store.edit_cached(ident, step)  # one statement
+            async with store.locked(ident) as lease:  # the usual path
+                await store.edit_inline(ident, lease, step)
+
+        on_loop(store, both_paths)
+        wanted = "off" if step_commit == "fast" else "on"
+        assert seen == [("WITH took", wanted), ("WITH held", wanted)]
+        with other.view(ident) as session:
+            assert session.network.step == 2
+    finally:
+        store.close()
+        other.close()
