@@ -25,6 +25,8 @@ from app.store.base import CACHE_BYTES, Sql, Store
 
 CHECKPOINT_EVERY_SECONDS = 1.0
 AUTO_CHECKPOINT_PAGES = 1000  # SQLite's own default, for a store that is not serving
+RESTART_LOG_PAGES = 16384  # a log this long (64 MB of 4 KB pages) is started over
+RESTART_WAIT_MS = 20  # how long a restart waits for other processes' readers and writers
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
@@ -124,18 +126,42 @@ class Database:
         stalling that request (and, for steps run on the event loop, the whole server) for
         tens of milliseconds; a PASSIVE checkpoint here never blocks writers. Every
         connection stops checkpointing on its own from its next use (see `conn`).
+
+        But a log only starts over from its beginning once a checkpoint has folded all of it
+        with no commit in between, and a class's steps commit hundreds of times a second,
+        during every PASSIVE checkpoint too: the log grew by 8 MB a second (29 GB an hour)
+        under 64 clients stepping at 10 Hz. So once the log passes RESTART_LOG_PAGES, the
+        thread holds this process's writers (their Python lock) and folds the few pages
+        committed since the PASSIVE pass in RESTART mode, which also keeps other processes'
+        writers out meanwhile and waits (up to RESTART_WAIT_MS) for their readers; the next
+        commit then writes the log from its beginning. The file keeps its size (~64 MB):
+        shrinking it would cost a truncation inside some commit. Under that load writers
+        wait a few milliseconds for this every ~8 s (p99 of steps unchanged, measured).
         """
         if self._checkpointer is not None:
             return
 
         def run() -> None:
+            with suppress(sqlite3.Error):
+                self.conn().execute(f"PRAGMA busy_timeout = {RESTART_WAIT_MS}")
             while not self._stop.wait(every):
                 with suppress(sqlite3.Error):
-                    self.conn().execute("PRAGMA wal_checkpoint(PASSIVE)")
+                    self.checkpoint()
             self.close()
 
         self._checkpointer = threading.Thread(target=run, name="wal-checkpoint", daemon=True)
         self._checkpointer.start()
+
+    def checkpoint(self) -> int:
+        """One pass of the checkpointer: fold the log; start it over once it is long. The
+        log's length in pages afterwards."""
+        conn = self.conn()
+        _, pages, _ = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        if pages < RESTART_LOG_PAGES:
+            return int(pages)
+        with self.write_lock:
+            busy, pages, _ = conn.execute("PRAGMA wal_checkpoint(RESTART)").fetchone()
+        return int(pages) if busy else 0
 
     def stop_checkpointer(self) -> None:
         """Stop the background checkpoint (at shutdown) and checkpoint once more."""

@@ -6,6 +6,9 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
+
+from app.store import sqlite
 from app.store.sqlite import AUTO_CHECKPOINT_PAGES, Database
 
 
@@ -51,3 +54,31 @@ def test_commits_past_the_threshold_leave_the_log_to_the_checkpointer(tmp_path: 
     finally:
         db.stop_checkpointer()
         db.close()
+
+
+def test_the_log_starts_over_under_commits_that_never_pause(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch
+                                                             ) -> None:
+    """A class's steps commit during every checkpoint, so a PASSIVE checkpoint alone never
+    lets the log start over (it grew by 8 MB a second under 64 clients at 10 Hz). Past
+    RESTART_LOG_PAGES the checkpointer folds the rest with this process's writers held."""
+    monkeypatch.setattr(sqlite, "RESTART_LOG_PAGES", 200)
+    db = Database(tmp_path / "c.sqlite3")
+    page = int(db.conn().execute("PRAGMA page_size").fetchone()[0])
+    with db.transaction() as conn:
+        conn.execute("CREATE TABLE scratch (k INTEGER PRIMARY KEY, b BLOB)")
+    pause = threading.Event()  # never set: a short wait between commits, like steps
+    db.start_checkpointer(every=0.02)
+    try:
+        for _ in range(3_000):  # one row of two pages rewritten, like a stepped network
+            with db.transaction() as conn:
+                conn.execute("INSERT OR REPLACE INTO scratch VALUES (1, ?)",
+                             (bytes(2 * page),))
+            pause.wait(0.0002)
+    finally:
+        db.stop_checkpointer()
+    wal_pages = Path(f"{db.path}-wal").stat().st_size // page
+    # Without the restarts the log holds every page written: over 6,000 (about 21,000 here);
+    # with them, a few hundred.
+    assert wal_pages < 3_000
+    db.close()
