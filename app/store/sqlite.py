@@ -156,8 +156,8 @@ class Database:
         """One pass of the checkpointer: fold the log; start it over once it is long. The
         log's length in pages afterwards."""
         conn = self.conn()
-        _, pages, _ = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-        if pages < RESTART_LOG_PAGES:
+        _, pages, folded = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        if pages < RESTART_LOG_PAGES or folded < pages:  # (a reader held some back: later)
             return int(pages)
         with self.write_lock:
             busy, pages, _ = conn.execute("PRAGMA wal_checkpoint(RESTART)").fetchone()
