@@ -42,6 +42,7 @@ from app.security import (
     default_allowed_hosts,
 )
 from app.settings import SERVE_SETTINGS, Settings
+from app.stepfast import StepFastPath
 from app.store import Store, open_store
 from app.trainpool import TrainPool
 from engine.allocator import keep_freed_memory
@@ -105,8 +106,9 @@ def create_served_app() -> FastAPI:
     return app
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the app; tests pass their own Settings (temp database, small limits)."""
+def create_app(settings: Settings | None = None, *, step_fast_path: bool = True) -> FastAPI:
+    """Build the app; tests pass their own Settings (temp database, small limits), and turn
+    off the step's fast path (app/stepfast.py) to compare it with the route."""
     settings = settings or Settings()
     serve.configure(settings)  # this process's connection deadlines and log filter
     keep_freed_memory()  # traced steps reuse freed buffers instead of page-faulting them in
@@ -122,6 +124,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.events = EventBus(app.state.store)
     app.state.rooms = Rooms(app.state.store)
     errors.install(app)
+    if step_fast_path:
+        app.add_middleware(StepFastPath, api=app)  # innermost: every check below applies
     app.add_middleware(StrictJsonBodies)  # inside the size limit: reads bounded bodies only
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, overrides={
         ("POST", "/api/networks/import"): settings.max_import_bytes})

@@ -130,13 +130,29 @@ async def step(network_id: NetworkId, store: StoreDep, bus: EventsDep,
     an update answers its new weights and optimizer state), `weights_crc` checks its copy.
     A follow room's `trace` event carries the answer in the form its caller asked for.
     """
-    body = body or StepRequest()
+    answer = choose_answer(form, omit, weights_crc)
+    content = await stepped(store, bus, network_id, body or StepRequest(), answer)
+    return Response(content, media_type="application/json")
+
+
+def choose_answer(form: Form, omit: list[Omittable] | None, weights_crc: int | None
+                  ) -> Answer:
+    """The step's answer as the query asks, or a 422 for a combination that means nothing."""
     if omit and form != "layers":
         raise LimitError("omit: the per-edge form is always complete; ask ?form=layers to "
                          "leave out matrices you hold")
     if weights_crc is not None and "weights" not in (omit or ()):
         raise LimitError("weights_crc: checks the weights you leave out; add omit=weights")
-    answer = Answer(form, tuple(dict.fromkeys(omit or ())), weights_crc)
+    return Answer(form, tuple(dict.fromkeys(omit or ())), weights_crc)
+
+
+async def stepped(store: Store, bus: EventBus, network_id: str, body: StepRequest,
+                  answer: Answer) -> bytes:
+    """Step the network and answer the trace's JSON (also sent to its follow room).
+
+    The route above and app/stepfast.py (the same call without FastAPI's per-request
+    work) both step through here.
+    """
     run = partial(_run_step, network_id=network_id, body=body, answer=answer)
     hit = await store.edit_cached(network_id, run) if _small(store, network_id) else None
     if hit is not None:
@@ -149,7 +165,7 @@ async def step(network_id: NetworkId, store: StoreDep, bus: EventsDep,
                 content = await run_in_threadpool(_step, store, network_id, body, lease,
                                                   answer)
     broadcast.trace(bus, network_id, content)
-    return Response(content, media_type="application/json")
+    return content
 
 
 def _small(store: Store, network_id: str) -> bool:
