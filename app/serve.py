@@ -12,6 +12,8 @@ and with the file descriptors gone logs a traceback per refused connection. Here
 - `CoalescingTransport`: a response's head goes out together with its body, in one write.
 - `--max-connections`: uvicorn's own cap (limit_concurrency); beyond it, 503.
 - The soft limit on open files is raised to the hard one at start.
+- The GIL is handed over after GIL_SWITCH_SECONDS (1 ms, not Python's 5), so the event loop
+  waits less for the training pool's threads.
 - `RepeatFilter`: a message repeated (same logger, same text, same exception type) is logged
   once per LOG_REPEAT_SECONDS, then once more with how many were left out.
 """
@@ -21,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import resource
+import sys
 import time
 from typing import Any
 
@@ -35,6 +38,14 @@ from app.settings import Settings
 # 12 bytes per character when percent-encoded (4-byte UTF-8), plus 32 KB of headers.
 REQUEST_HEAD_BYTES = 12 * MAX_QUERY_CHARS + 32 * 1024
 LOG_REPEAT_SECONDS = 10.0
+# How long a thread running Python may keep the GIL from another that wants it (Python's
+# default: 5 ms). The trains' dispatcher threads (app/trainpool.py) send networks, commit
+# progress and write results in Python; each time the event loop woke from its wait for
+# sockets while one of them held the GIL, the step it woke for waited up to 5 ms more. With
+# 1 ms, over eight interleaved pairs of classroom bursts, the steppers' p99 during a burst
+# was lower in seven (median 7.2 ms against 9.1 ms); the extra hand-overs cost nothing
+# measurable (the burst ratio's median 0.635 against 0.657).
+GIL_SWITCH_SECONDS = 0.001
 NOISY_LOGGERS = ("asyncio", "uvicorn.error")
 
 
@@ -177,11 +188,12 @@ def raise_open_files_limit() -> None:
 
 
 def configure(settings: Settings) -> None:
-    """This process's deadlines and log filter (create_app calls it: every worker process
-    of `--workers N` builds its own app)."""
+    """This process's deadlines, log filter and GIL hand-over (create_app calls it: every
+    worker process of `--workers N` builds its own app)."""
     GuardedH11Protocol.head_seconds = settings.header_timeout_seconds
     GuardedH11Protocol.body_seconds = settings.body_timeout_seconds
     quiet_repeats()
+    sys.setswitchinterval(GIL_SWITCH_SECONDS)
 
 
 def run(app: FastAPI | str, settings: Settings, **options: Any) -> None:

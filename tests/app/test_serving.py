@@ -7,12 +7,14 @@ import asyncio
 import http.client
 import logging
 import socket
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from app.serve import CoalescingTransport, RepeatFilter
+from app.serve import GIL_SWITCH_SECONDS, CoalescingTransport, RepeatFilter, configure
+from app.settings import Settings
 from tests.support.live import HOST, running_app
 
 pytestmark = pytest.mark.slow
@@ -46,6 +48,18 @@ def test_slow_heads_and_bodies_are_cut_off(tmp_path: Path) -> None:
     assert 0.9 <= head < 4
     assert 1.9 <= body < 6
     assert "Traceback" not in (tmp_path / "log").read_text()
+
+
+def test_configuring_a_process_shortens_the_gil_hand_over(tmp_path: Path) -> None:
+    """The event loop waits at most GIL_SWITCH_SECONDS for a training dispatcher's thread."""
+    before = sys.getswitchinterval()
+    try:
+        sys.setswitchinterval(0.005)
+        configure(Settings(db=tmp_path / "s.sqlite3"))
+        assert sys.getswitchinterval() == pytest.approx(GIL_SWITCH_SECONDS)
+        assert GIL_SWITCH_SECONDS <= 0.001
+    finally:
+        sys.setswitchinterval(before)
 
 
 def test_repeated_messages_are_logged_once_per_interval() -> None:
