@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 from collections.abc import Callable
 
 from engine.circuits.circuit import (
@@ -68,7 +69,9 @@ def parse_expression(
         raise CircuitError("the expression is empty", where="expression")
     lead = len(expression) - len(expression.lstrip())
     try:
-        tree = ast.parse(source, mode="eval")
+        with warnings.catch_warnings():  # "2if …": Python warns on stderr; the walk refuses it
+            warnings.simplefilter("ignore", SyntaxWarning)
+            tree = ast.parse(source, mode="eval")
     except SyntaxError as exc:
         raise _syntax_error(exc, source, lead) from None
     except (RecursionError, MemoryError, ValueError):

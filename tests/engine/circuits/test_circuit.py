@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import warnings
 from collections.abc import Callable
 
 import pytest
@@ -276,6 +277,20 @@ def test_missing_unknown_and_non_finite_values_are_rejected() -> None:
 
 
 ALPHABET = "xy12.e+-*/()_ ,'[]:=<>%~@!\"abcdefghijklmnoprstuvw"
+
+
+@pytest.mark.parametrize(("text", "refusal"), [
+    ("2if 1 else 3", "conditional expression is not allowed"),
+    ("1or x", "boolean operator is not allowed"),
+])
+def test_a_number_run_into_a_keyword_is_refused_without_a_python_warning(
+        text: str, refusal: str) -> None:
+    """Python parses "2if" with a SyntaxWarning on stderr: a learner's typo must not reach
+    the server's log, only the answer's message."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # any warning fails the test
+        with pytest.raises(CircuitError, match=refusal):
+            parse_expression(text)
 
 
 @settings(max_examples=300, deadline=None)
